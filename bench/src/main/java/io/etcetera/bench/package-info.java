@@ -1,0 +1,4 @@
+/**
+ * The etcd benchmark-style load generator and the JMH micro-benchmarks (issue 8).
+ */
+package io.etcetera.bench;
