@@ -1,0 +1,63 @@
+package io.etcetera.bench;
+
+import io.etcd.jetcd.api.LeaseGrantRequest;
+import io.etcd.jetcd.api.LeaseGrpc;
+import io.etcetera.bench.load.ChannelPool;
+import io.etcetera.bench.load.ClosedLoop;
+import io.etcetera.bench.load.KeepAliveStream;
+import io.etcetera.bench.report.LatencyRecorder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lease-keepalive}: each client grants itself a lease (TTL {@link #LEASE_TTL_SECONDS} s),
+ * then the clients send {@code --total} keepalives for their leases, as etcd's
+ * {@code benchmark lease-keepalive}, but over one long-lived stream per client (see
+ * {@link KeepAliveStream}). Reports "lease-keepalive". Runs on the main thread.
+ */
+@Command(name = "lease-keepalive", description = "Benchmark lease keepalive")
+final class LeaseKeepaliveCommand implements Callable<Integer> {
+    /** etcd's benchmark grants 100 s leases: long enough that none expires during a run. */
+    static final long LEASE_TTL_SECONDS = 100;
+    private static final long GRANT_WAIT_SECONDS = 10;
+
+    @ParentCommand
+    private Benchmark benchmark;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private LoadOptions load;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        LatencyRecorder keepalives = new LatencyRecorder("lease-keepalive");
+        try (ChannelPool channels = benchmark.openChannels()) {
+            List<KeepAliveStream> streams = new ArrayList<>();
+            for (int client = 0; client < benchmark.clientCount(); client++) {
+                long leaseId = LeaseGrpc.newBlockingStub(channels.forClient(client))
+                        .withDeadlineAfter(GRANT_WAIT_SECONDS, TimeUnit.SECONDS)
+                        .leaseGrant(
+                                LeaseGrantRequest.newBuilder().setTTL(LEASE_TTL_SECONDS).build())
+                        .getID();
+                streams.add(new KeepAliveStream(
+                        LeaseGrpc.newStub(channels.forClient(client)), leaseId, keepalives));
+            }
+            ClosedLoop loop = load.closedLoop(benchmark.clientCount());
+            loop.runWithProgress("lease-keepalive",
+                    (client, sequence, done) -> streams.get(client).keepAlive(done),
+                    benchmark.progressOut(), keepalives);
+            streams.forEach(KeepAliveStream::close);
+            return benchmark.printReport(spec, keepalives.name(),
+                    List.of(keepalives.summarize()), loop.warnings());
+        }
+    }
+}
