@@ -88,9 +88,11 @@ public final class Benchmark implements Callable<Integer> {
         commandLine.registerConverter(Duration.class, GoDuration::parse);
         commandLine.registerConverter(Consistency.class, Consistency::parse);
         commandLine.setExecutionExceptionHandler((error, failed, parsed) -> {
-            failed.getErr().println("benchmark: " + failed.getCommandName() + ": "
-                    + (error instanceof StatusRuntimeException ? error.getMessage() : error));
-            return 1;
+            boolean expected = error instanceof StatusRuntimeException
+                    || error instanceof IllegalArgumentException;
+            failed.getErr().println("benchmark " + failed.getCommandName() + ": "
+                    + (expected ? error.getMessage() : error));
+            return CommandLine.ExitCode.SOFTWARE;
         });
         return commandLine;
     }
