@@ -4,6 +4,7 @@ import io.etcd.jetcd.api.LeaseGrantRequest;
 import io.etcd.jetcd.api.LeaseGrpc;
 import io.etcetera.bench.load.ChannelPool;
 import io.etcetera.bench.load.ClosedLoop;
+import io.etcetera.bench.load.Operation;
 import io.etcetera.bench.load.KeepAliveStream;
 import io.etcetera.bench.report.LatencyRecorder;
 import java.util.ArrayList;
@@ -51,10 +52,8 @@ final class LeaseKeepaliveCommand implements Callable<Integer> {
                 streams.add(new KeepAliveStream(
                         LeaseGrpc.newStub(channels.forClient(client)), leaseId, keepalives));
             }
-            ClosedLoop loop = load.closedLoop(benchmark.clientCount());
-            loop.runWithProgress("lease-keepalive",
-                    (client, sequence, done) -> streams.get(client).keepAlive(done),
-                    benchmark.progressOut(), keepalives);
+            Operation keepAlive = (client, sequence, done) -> streams.get(client).keepAlive(done);
+            ClosedLoop loop = load.run("lease-keepalive", benchmark, keepAlive, keepalives);
             streams.forEach(KeepAliveStream::close);
             return benchmark.printReport(spec, keepalives.name(),
                     List.of(keepalives.summarize()), loop.warnings());

@@ -5,6 +5,7 @@ import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcetera.bench.load.ChannelPool;
 import io.etcetera.bench.load.ClosedLoop;
+import io.etcetera.bench.load.Operation;
 import io.etcetera.bench.load.KeySpace;
 import io.etcetera.bench.report.LatencyRecorder;
 import java.util.List;
@@ -49,10 +50,10 @@ final class PutCommand implements Callable<Integer> {
         try (ChannelPool channels = benchmark.openChannels()) {
             List<KVGrpc.KVStub> stubs =
                     channels.stubsPerClient(KVGrpc::newStub, benchmark.clientCount());
-            ClosedLoop loop = load.closedLoop(benchmark.clientCount());
-            loop.runWithProgress("put", (client, sequence, done) -> stubs.get(client).put(
+            Operation put = (client, sequence, done) -> stubs.get(client).put(
                     PutRequest.newBuilder().setKey(keySpace.key(sequence)).setValue(value).build(),
-                    done.unaryObserver(puts)), benchmark.progressOut(), puts);
+                    done.unaryObserver(puts));
+            ClosedLoop loop = load.run("put", benchmark, put, puts);
             return benchmark.printReport(spec, puts.name(), List.of(puts.summarize()),
                     loop.warnings());
         }

@@ -5,6 +5,7 @@ import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcetera.bench.load.ChannelPool;
 import io.etcetera.bench.load.ClosedLoop;
+import io.etcetera.bench.load.Operation;
 import io.etcetera.bench.report.LatencyRecorder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -66,10 +67,9 @@ final class RangeCommand implements Callable<Integer> {
         try (ChannelPool channels = benchmark.openChannels()) {
             List<KVGrpc.KVStub> stubs =
                     channels.stubsPerClient(KVGrpc::newStub, benchmark.clientCount());
-            ClosedLoop loop = load.closedLoop(benchmark.clientCount());
-            loop.runWithProgress("range", (client, sequence, done) ->
-                    stubs.get(client).range(request, done.unaryObserver(ranges)),
-                    benchmark.progressOut(), ranges);
+            Operation range = (client, sequence, done) ->
+                    stubs.get(client).range(request, done.unaryObserver(ranges));
+            ClosedLoop loop = load.run("range", benchmark, range, ranges);
             return benchmark.printReport(spec, ranges.name(), List.of(ranges.summarize()),
                     loop.warnings());
         }

@@ -8,6 +8,7 @@ import io.etcd.jetcd.api.RequestOp;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcetera.bench.load.ChannelPool;
 import io.etcetera.bench.load.ClosedLoop;
+import io.etcetera.bench.load.Operation;
 import io.etcetera.bench.load.KeySpace;
 import io.etcetera.bench.report.LatencyRecorder;
 import java.nio.charset.StandardCharsets;
@@ -76,15 +77,15 @@ final class TxnMixedCommand implements Callable<Integer> {
         try (ChannelPool channels = benchmark.openChannels()) {
             List<KVGrpc.KVStub> stubs =
                     channels.stubsPerClient(KVGrpc::newStub, benchmark.clientCount());
-            ClosedLoop loop = load.closedLoop(benchmark.clientCount());
-            loop.runWithProgress("txn-mixed", (client, sequence, done) -> {
+            Operation txn = (client, sequence, done) -> {
                 if (ThreadLocalRandom.current().nextDouble() < readProbability) {
                     stubs.get(client).txn(read, done.unaryObserver(reads));
                 } else {
                     stubs.get(client).txn(writeTxn(keySpace, value, sequence),
                             done.unaryObserver(writes));
                 }
-            }, benchmark.progressOut(), reads, writes);
+            };
+            ClosedLoop loop = load.run("txn-mixed", benchmark, txn, reads, writes);
             return benchmark.printReport(spec, reads.name(),
                     List.of(reads.summarize(), writes.summarize()), loop.warnings());
         }

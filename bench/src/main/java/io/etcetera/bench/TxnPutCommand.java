@@ -7,6 +7,7 @@ import io.etcd.jetcd.api.RequestOp;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcetera.bench.load.ChannelPool;
 import io.etcetera.bench.load.ClosedLoop;
+import io.etcetera.bench.load.Operation;
 import io.etcetera.bench.load.KeySpace;
 import io.etcetera.bench.report.LatencyRecorder;
 import java.util.List;
@@ -53,10 +54,9 @@ final class TxnPutCommand implements Callable<Integer> {
         try (ChannelPool channels = benchmark.openChannels()) {
             List<KVGrpc.KVStub> stubs =
                     channels.stubsPerClient(KVGrpc::newStub, benchmark.clientCount());
-            ClosedLoop loop = load.closedLoop(benchmark.clientCount());
-            loop.runWithProgress("txn-put", (client, sequence, done) -> stubs.get(client).txn(
-                    txn(keySpace, value, sequence), done.unaryObserver(txns)),
-                    benchmark.progressOut(), txns);
+            Operation txn = (client, sequence, done) -> stubs.get(client).txn(
+                    txn(keySpace, value, sequence), done.unaryObserver(txns));
+            ClosedLoop loop = load.run("txn-put", benchmark, txn, txns);
             return benchmark.printReport(spec, txns.name(), List.of(txns.summarize()),
                     loop.warnings());
         }

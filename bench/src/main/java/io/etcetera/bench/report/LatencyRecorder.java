@@ -41,8 +41,15 @@ public final class LatencyRecorder {
         this.name = name;
     }
 
-    /** Marks the start of the measured interval; requests per second count from here. */
+    /**
+     * Marks the start of the measured interval, from which requests per second count, and forgets
+     * anything recorded before (a warm-up). No request may be recording at the time.
+     */
     public void start(long nowNanos) {
+        latencyNanos.reset();
+        errorCounts.clear();
+        completed.reset();
+        lastRecordNanos.reset();
         startNanos = nowNanos;
         started = true;
     }

@@ -118,6 +118,22 @@ class SummaryTest {
     }
 
     @Test
+    void startForgetsWhatAWarmUpRecorded() {
+        LatencyRecorder recorder = oneToHundredMillis();
+        recorder.recordError(1, "warm-up error");
+
+        recorder.start(5 * MILLIS);
+        recorder.recordLatency(7 * MILLIS, 2 * MILLIS);
+        Summary summary = recorder.summarize();
+
+        assertThat(recorder.completedCount()).isEqualTo(1);
+        assertThat(summary.requestCount()).isEqualTo(1);
+        assertThat(summary.errorCounts()).isEmpty();
+        assertThat(summary.totalSeconds()).isEqualTo(0.002);
+        assertThat(summary.slowestSeconds()).isCloseTo(0.002, withinPercentage(PRECISION_PERCENT));
+    }
+
+    @Test
     void summaryBeforeStartIsRefused() {
         assertThatThrownBy(() -> new LatencyRecorder("put").summarize())
                 .isInstanceOf(IllegalStateException.class)
