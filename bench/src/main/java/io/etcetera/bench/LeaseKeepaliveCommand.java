@@ -9,13 +9,9 @@ import io.etcetera.bench.load.KeepAliveStream;
 import io.etcetera.bench.report.LatencyRecorder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code lease-keepalive}: each client grants itself a lease (TTL {@link #LEASE_TTL_SECONDS} s),
@@ -24,16 +20,10 @@ import picocli.CommandLine.Spec;
  * {@link KeepAliveStream}). Reports "lease-keepalive". Runs on the main thread.
  */
 @Command(name = "lease-keepalive", description = "Benchmark lease keepalive")
-final class LeaseKeepaliveCommand implements Callable<Integer> {
+final class LeaseKeepaliveCommand extends LoadCommand {
     /** etcd's benchmark grants 100 s leases: long enough that none expires during a run. */
     static final long LEASE_TTL_SECONDS = 100;
     private static final long GRANT_WAIT_SECONDS = 10;
-
-    @ParentCommand
-    private Benchmark benchmark;
-
-    @Spec
-    private CommandSpec spec;
 
     @Mixin
     private LoadOptions load;

@@ -9,13 +9,9 @@ import io.etcetera.bench.load.Operation;
 import io.etcetera.bench.load.KeySpace;
 import io.etcetera.bench.report.LatencyRecorder;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code put}: {@code --total} puts of {@code --val-size}-byte values to keys of the key space
@@ -23,13 +19,7 @@ import picocli.CommandLine.Spec;
  * Reports "put". Runs on the main thread; requests as the load package says.
  */
 @Command(name = "put", description = "Benchmark put")
-final class PutCommand implements Callable<Integer> {
-    @ParentCommand
-    private Benchmark benchmark;
-
-    @Spec
-    private CommandSpec spec;
-
+final class PutCommand extends LoadCommand {
     @Mixin
     private LoadOptions load;
 

@@ -9,28 +9,18 @@ import io.etcetera.bench.load.Operation;
 import io.etcetera.bench.report.LatencyRecorder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code range key [end-range]}: {@code --total} identical range requests, linearizable or
  * serializable, as etcd's {@code benchmark range}. Reports "range". Runs on the main thread.
  */
 @Command(name = "range", description = "Benchmark range")
-final class RangeCommand implements Callable<Integer> {
-    @ParentCommand
-    private Benchmark benchmark;
-
-    @Spec
-    private CommandSpec spec;
-
+final class RangeCommand extends LoadCommand {
     @Mixin
     private LoadOptions load;
 

@@ -13,15 +13,11 @@ import io.etcetera.bench.load.KeySpace;
 import io.etcetera.bench.report.LatencyRecorder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code txn-mixed}: {@code --total} one-operation transactions, each a range read with
@@ -32,14 +28,8 @@ import picocli.CommandLine.Spec;
  * Runs on the main thread.
  */
 @Command(name = "txn-mixed", description = "Benchmark a mixed load of txn-put & txn-range.")
-final class TxnMixedCommand implements Callable<Integer> {
+final class TxnMixedCommand extends LoadCommand {
     private static final ByteString EVERY_KEY = ByteString.copyFrom(new byte[] {0});
-
-    @ParentCommand
-    private Benchmark benchmark;
-
-    @Spec
-    private CommandSpec spec;
 
     @Mixin
     private LoadOptions load;

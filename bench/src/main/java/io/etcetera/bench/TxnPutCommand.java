@@ -11,14 +11,10 @@ import io.etcetera.bench.load.Operation;
 import io.etcetera.bench.load.KeySpace;
 import io.etcetera.bench.report.LatencyRecorder;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code txn-put}: {@code --total} transactions of {@code --txn-ops} unconditional puts each, keys
@@ -26,13 +22,7 @@ import picocli.CommandLine.Spec;
  * {@code benchmark txn-put}. Reports "txn-put". Runs on the main thread.
  */
 @Command(name = "txn-put", description = "Benchmark txn-put")
-final class TxnPutCommand implements Callable<Integer> {
-    @ParentCommand
-    private Benchmark benchmark;
-
-    @Spec
-    private CommandSpec spec;
-
+final class TxnPutCommand extends LoadCommand {
     @Mixin
     private LoadOptions load;
 

@@ -7,18 +7,14 @@ import io.etcetera.bench.load.KeySpace;
 import io.etcetera.bench.load.RateLimiter;
 import io.etcetera.bench.load.WatchStream;
 import io.etcetera.bench.report.LatencyRecorder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code watch}: as etcd's {@code benchmark watch}, {@code --streams} streams each create
@@ -30,15 +26,9 @@ import picocli.CommandLine.Spec;
  * thread.
  */
 @Command(name = "watch", description = "Benchmark watch")
-final class WatchCommand implements Callable<Integer> {
-    @ParentCommand
-    private Benchmark benchmark;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Option(names = "--streams", defaultValue = "10", description = "Total watch streams")
-    private int streamCount;
+final class WatchCommand extends LoadCommand {
+    @Mixin
+    private WatchOptions watch;
 
     @Option(names = "--watch-per-stream", defaultValue = "100",
             description = "Total watchers per stream")
@@ -52,36 +42,26 @@ final class WatchCommand implements Callable<Integer> {
             description = "Number of keys to put per second (0 is no limit)")
     private double putsPerSecond;
 
-    @Option(names = "--put-total", defaultValue = "1000", description = "Number of put requests")
-    private long putTotal;
-
-    @Option(names = "--key-size", defaultValue = "32", description = "Key size of watch request")
-    private int keyBytes;
-
     @Option(names = "--key-space-size", defaultValue = "1", description = "Maximum possible keys")
     private long keyCount;
 
     @Option(names = "--sequential-keys", description = "Use sequential keys")
     private boolean sequentialKeys;
 
-    @Option(names = "--max-duration",
-            description = "Stop starting puts after this long, e.g. 10s (default: no limit)")
-    private Duration durationMax;
-
     @Override
     public Integer call() throws InterruptedException {
-        if (streamCount < 1 || watchersPerStream < 1 || watchedKeyCount < 1) {
+        if (watch.streamCount < 1 || watchersPerStream < 1 || watchedKeyCount < 1) {
             throw new ParameterException(spec.commandLine(),
                     "--streams, --watch-per-stream and --watched-key-total must be at least 1");
         }
-        KeySpace keySpace = new KeySpace("", keyBytes, keyCount, sequentialKeys);
+        KeySpace keySpace = new KeySpace("", watch.keyBytes, keyCount, sequentialKeys);
         List<ByteString> watched = new ArrayList<>();
         for (int i = 0; i < watchedKeyCount; i++) {
             watched.add(keySpace.key(i));
         }
         List<List<ByteString>> keysPerStream = new ArrayList<>();
         Map<ByteString, Long> watchersPerKey = new HashMap<>();
-        for (int s = 0; s < streamCount; s++) {
+        for (int s = 0; s < watch.streamCount; s++) {
             List<ByteString> keys = new ArrayList<>();
             for (int j = 0; j < watchersPerStream; j++) {
                 ByteString key = watched.get((s * watchersPerStream + j) % watchedKeyCount);
@@ -91,7 +71,7 @@ final class WatchCommand implements Callable<Integer> {
             keysPerStream.add(keys);
         }
         long eventsExpectedMax = 0;
-        for (long i = 0; i < putTotal; i++) {
+        for (long i = 0; i < watch.putTotal; i++) {
             eventsExpectedMax += watchersPerKey.get(watched.get((int) (i % watchedKeyCount)));
         }
         LatencyRecorder creations = new LatencyRecorder("watch-create");
@@ -100,8 +80,8 @@ final class WatchCommand implements Callable<Integer> {
         try (ChannelPool channels = benchmark.openChannels()) {
             WatchPhases phases = new WatchPhases(channels, benchmark.progressOut(), events);
             phases.createWatchers(keysPerStream, false, creations);
-            ClosedLoop loop = new ClosedLoop(benchmark.clientCount(), putTotal,
-                    RateLimiter.perSecond(putsPerSecond), durationMax);
+            ClosedLoop loop = new ClosedLoop(benchmark.clientCount(), watch.putTotal,
+                    RateLimiter.perSecond(putsPerSecond), watch.durationMax);
             phases.putAndAwaitEvents(loop, benchmark.clientCount(),
                     sequence -> watched.get((int) (sequence % watchedKeyCount)),
                     watchersPerKey::get, WatchStream.SEND_NANOS_BYTES, eventsExpectedMax, puts);

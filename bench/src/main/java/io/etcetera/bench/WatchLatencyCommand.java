@@ -6,18 +6,14 @@ import io.etcetera.bench.load.ClosedLoop;
 import io.etcetera.bench.load.RateLimiter;
 import io.etcetera.bench.load.WatchStream;
 import io.etcetera.bench.report.LatencyRecorder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code watch-latency}: as etcd's {@code benchmark watch-latency}, {@code --streams} ×
@@ -28,17 +24,11 @@ import picocli.CommandLine.Spec;
  * main thread.
  */
 @Command(name = "watch-latency", description = "Benchmark watch latency")
-final class WatchLatencyCommand implements Callable<Integer> {
+final class WatchLatencyCommand extends LoadCommand {
     private static final long KEY_SEED = 0xCAFE;
 
-    @ParentCommand
-    private Benchmark benchmark;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Option(names = "--streams", defaultValue = "10", description = "Total watch streams")
-    private int streamCount;
+    @Mixin
+    private WatchOptions watch;
 
     @Option(names = "--watchers-per-stream", defaultValue = "10",
             description = "Total watchers per stream")
@@ -47,49 +37,38 @@ final class WatchLatencyCommand implements Callable<Integer> {
     @Option(names = "--prevkv", description = "PrevKV enabled on watch requests")
     private boolean prevKv;
 
-    @Option(names = "--put-total", defaultValue = "1000",
-            description = "Total number of put requests")
-    private long putTotal;
-
     @Option(names = "--put-rate", defaultValue = "100",
             description = "Number of keys to put per second (0 is no limit)")
     private double putsPerSecond;
-
-    @Option(names = "--key-size", defaultValue = "32", description = "Key size of watch response")
-    private int keyBytes;
 
     @Option(names = "--val-size", defaultValue = "32",
             description = "Value size of watch response (at least 8: it carries the put's time)")
     private int valueBytes;
 
-    @Option(names = "--max-duration",
-            description = "Stop starting puts after this long, e.g. 10s (default: no limit)")
-    private Duration durationMax;
-
     @Override
     public Integer call() throws InterruptedException {
-        if (streamCount < 1 || watchersPerStream < 1 || keyBytes < 1) {
+        if (watch.streamCount < 1 || watchersPerStream < 1 || watch.keyBytes < 1) {
             throw new ParameterException(spec.commandLine(),
                     "--streams, --watchers-per-stream and --key-size must be at least 1");
         }
-        byte[] keyBytesRandom = new byte[keyBytes];
-        new SplittableRandom(KEY_SEED).nextBytes(keyBytesRandom);
-        ByteString key = ByteString.copyFrom(keyBytesRandom);
+        byte[] randomKey = new byte[watch.keyBytes];
+        new SplittableRandom(KEY_SEED).nextBytes(randomKey);
+        ByteString key = ByteString.copyFrom(randomKey);
         List<List<ByteString>> keysPerStream = new ArrayList<>();
-        for (int s = 0; s < streamCount; s++) {
+        for (int s = 0; s < watch.streamCount; s++) {
             keysPerStream.add(Collections.nCopies(watchersPerStream, key));
         }
-        long watcherCount = (long) streamCount * watchersPerStream;
+        long watcherCount = (long) watch.streamCount * watchersPerStream;
         LatencyRecorder creations = new LatencyRecorder("watch-latency-create");
         LatencyRecorder puts = new LatencyRecorder("watch-latency-put");
         LatencyRecorder events = new LatencyRecorder("watch-latency-events");
         try (ChannelPool channels = benchmark.openChannels()) {
             WatchPhases phases = new WatchPhases(channels, benchmark.progressOut(), events);
             phases.createWatchers(keysPerStream, prevKv, creations);
-            ClosedLoop loop = new ClosedLoop(1, putTotal, RateLimiter.perSecond(putsPerSecond),
-                    durationMax);
+            ClosedLoop loop = new ClosedLoop(
+                    1, watch.putTotal, RateLimiter.perSecond(putsPerSecond), watch.durationMax);
             phases.putAndAwaitEvents(loop, 1, sequence -> key, anyKey -> watcherCount,
-                    valueBytes, putTotal * watcherCount, puts);
+                    valueBytes, watch.putTotal * watcherCount, puts);
             return benchmark.printReport(spec, events.name(),
                     List.of(puts.summarize(), events.summarize()), phases.warnings());
         }
