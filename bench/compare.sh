@@ -40,12 +40,11 @@ command -v etcd >/dev/null || { echo "compare.sh: etcd is not installed (apt-get
 command -v etcdctl >/dev/null || { echo "compare.sh: etcdctl is not installed (apt-get install etcd-client)" >&2; exit 1; }
 command -v jq >/dev/null || { echo "compare.sh: jq is not installed (apt-get install jq)" >&2; exit 1; }
 
-jar=bench/target/etcetera-bench.jar
-if [ ! -f "$jar" ]; then
-  echo "Building the load generator ($jar)..."
+if [ ! -f bench/target/etcetera-bench.jar ]; then
+  echo "Building the load generator (bench/target/etcetera-bench.jar)..."
   mvn -B -ntp -q -pl bench -am package -DskipTests
 fi
-bench() { java -jar "$jar" "$@"; }
+bench() { bench/benchmark "$@"; }
 
 # Readiness: how long a cluster may take to serve KV, and how long one run may take at most
 # (its shape's duration, plus the generator's own grace for late responses and start-up).
@@ -139,7 +138,7 @@ run_shapes() {
     local file
     file="$out/${members}m-$(printf %02d "$i")-$shape-$target-r$rep.json"
     # shellcheck disable=SC2086 # the shape's arguments are meant to split into words
-    if timeout "$run_timeout_seconds" java -jar "$jar" --endpoints "$endpoints" --json \
+    if timeout "$run_timeout_seconds" bench/benchmark --endpoints "$endpoints" --json \
         --label target="$target" --label members="$members" --label shape="$shape" \
         --label rep="$rep" ${shape_args[$i]} --max-duration "${duration_seconds}s" \
         >"$file" 2>"$out/logs/${members}m-$shape-$target-r$rep.err"; then
@@ -173,10 +172,11 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cpu "$(grep -m1 'model n
   --arg cores "$(nproc)" --arg memory "$(free -g | awk '/Mem:/ {print $2 " GiB"}')" \
   --arg kernel "$(uname -r)" --arg etcd "$(etcd --version | head -1)" \
   --arg java "$(java -version 2>&1 | head -1)" --arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  --arg generatorJvm "${BENCH_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}" \
   --arg command "$invocation" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --arg members "$member_counts" --arg reps "$reps" --arg duration "$duration_seconds" \
   '{date: $date, cpu: $cpu, cores: $cores, memory: $memory, kernel: $kernel, etcd: $etcd, java: $java,
-    commit: $commit, command: $command, loadAverageAtStart: $load, members: $members, reps: $reps,
+    commit: $commit, generatorJvm: $generatorJvm, command: $command, loadAverageAtStart: $load, members: $members, reps: $reps,
     durationSeconds: $duration}' >"$out/meta.json"
 
 read -r load_now _ </proc/loadavg

@@ -5,6 +5,8 @@ import io.etcetera.bench.load.Endpoint;
 import io.etcetera.bench.report.Report;
 import io.etcetera.bench.report.Summary;
 import io.grpc.StatusRuntimeException;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -78,6 +80,10 @@ public final class Benchmark implements Callable<Integer> {
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
+        // NB: the member's dependencies bring an SLF4J binding to JBoss LogManager that leaves
+        // debug on, and Netty would then format every HTTP/2 frame it sends for its frame logger;
+        // plain java.util.logging (INFO) keeps that cost out of the generator.
+        InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
         System.exit(commandLine().execute(args));
     }
 
