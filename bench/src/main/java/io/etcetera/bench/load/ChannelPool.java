@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The {@code --conns} gRPC channels (one HTTP/2 connection each) that the {@code --clients} share,
- * as etcd's benchmark shares them: client {@code i} uses channel {@code i % conns}, and channel
- * {@code j} connects to endpoint {@code j % endpoints}, so connections spread over the members.
+ * The {@code --conns} gRPC channels that the {@code --clients} share, as etcd's benchmark shares
+ * its clientv3 connections: client {@code i} uses channel {@code i % conns}, and each channel has
+ * one HTTP/2 connection to every endpoint and sends its requests to them in turn (round robin),
+ * as clientv3 does, so every run spreads its load over the members alike whichever is leader.
  *
  * <p>Channels run callbacks directly on Netty's event-loop threads (no executor hop), which is
  * what keeps the generator's cost per request low; callbacks must therefore never block.
@@ -27,16 +28,18 @@ public final class ChannelPool implements AutoCloseable {
 
     private final List<ManagedChannel> channels;
 
-    /** Opens {@code connectionCount} channels over {@code endpoints}; connecting is lazy. */
+    /** Opens {@code connectionCount} channels to all {@code endpoints}; connecting is lazy. */
     public ChannelPool(List<Endpoint> endpoints, int connectionCount) {
         if (endpoints.isEmpty() || connectionCount < 1) {
             throw new IllegalArgumentException("need at least one endpoint and one connection, got "
                     + endpoints + " and " + connectionCount);
         }
+        EndpointResolver resolver = new EndpointResolver(endpoints);
         List<ManagedChannel> opened = new ArrayList<>(connectionCount);
         for (int i = 0; i < connectionCount; i++) {
-            Endpoint endpoint = endpoints.get(i % endpoints.size());
-            opened.add(NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
+            opened.add(NettyChannelBuilder.forTarget(EndpointResolver.SCHEME + ":///members")
+                    .nameResolverFactory(resolver)
+                    .defaultLoadBalancingPolicy("round_robin")
                     .usePlaintext()
                     .directExecutor()
                     // NB: gRPC's transparent retries buffer every call; a benchmark counts a
