@@ -46,6 +46,8 @@ public final class ClosedLoop {
     private final LongAdder completed = new LongAdder();
     private final AtomicReference<Throwable> operationFailure = new AtomicReference<>();
     private final List<String> warnings = new ArrayList<>();
+    // Set once by run() before any client starts; the threads that complete requests see them
+    // through the hand-off (gRPC's queues, the pacer's) that gave them their work.
     private CountDownLatch clientsRunning;
     private ScheduledThreadPoolExecutor pacer;
     private Operation operation;
