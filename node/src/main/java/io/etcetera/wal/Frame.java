@@ -6,8 +6,8 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
- * The record frame of package-info: field offsets, alignment, and the two CRCs. Both the encoder and
- * the reader compute CRCs here, so a write and its read agree by construction. Stateless; the
+ * The record frame of package-info: field offsets, alignment, and the two CRCs. Both the encoder
+ * and the reader compute CRCs here, so a write and its read agree by construction. Stateless; the
  * {@link CRC32C} passed in belongs to the caller's thread.
  */
 final class Frame {
@@ -25,10 +25,11 @@ final class Frame {
     /** Flag bit: the writer called fdatasync right after this record. */
     static final int FLAG_SYNC = 1;
     /**
-     * Largest payload a frame may carry. Far above any entry etcd accepts (--max-request-bytes is
-     * 1.5 MiB by default); it only keeps a reader from trusting an absurd length.
+     * Largest payload a frame may carry (256 MiB). Far above any entry etcd accepts
+     * (--max-request-bytes is 1.5 MiB by default); it keeps a reader from trusting an absurd
+     * length, and buffers sized to a power of two above a frame from overflowing an int.
      */
-    static final int PAYLOAD_BYTES_MAX = 1 << 30;
+    static final int PAYLOAD_BYTES_MAX = 1 << 28;
 
     private static final VarHandle INT_LE =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);

@@ -12,11 +12,11 @@ import java.util.zip.CRC32C;
 
 /**
  * Encodes records into frames (package-info) in one reusable buffer and writes them to the tail
- * segment at the positions it tracks. Records are serialized straight into the buffer; the buffer is
- * written when the next frame does not fit, and on {@link #flush}. Confined to the WAL's thread.
+ * segment at the positions it tracks. Records are serialized straight into the buffer; the buffer
+ * is written when the next frame does not fit, and on {@link #flush}. Confined to the WAL's thread.
  *
- * <p>Invariant: {@code channelBytes + bufferedBytes} is the file offset just past the last encoded
- * frame, and {@code chainCrc} is that frame's record CRC.
+ * <p>{@code channelBytes + bufferedBytes} is the file offset just past the last encoded frame, and
+ * {@code chainCrc} is that frame's record CRC.
  */
 final class FrameEncoder {
 
@@ -125,6 +125,7 @@ final class FrameEncoder {
                 "encoded type %s reads back differently", type);
         MessageLite decoded = payload.getParserForType()
                 .parseFrom(buffer, at + Frame.HEADER_BYTES, payloadBytes);
-        Invariants.check(decoded.equals(payload), "encoded %s payload reads back differently", type);
+        Invariants.check(decoded.equals(payload), "encoded %s payload reads back differently",
+                type);
     }
 }

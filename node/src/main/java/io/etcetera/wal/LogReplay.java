@@ -1,5 +1,7 @@
 package io.etcetera.wal;
 
+import io.etcetera.invariants.Invariants;
+import io.etcetera.invariants.Verify;
 import io.etcetera.raft.pb.Entry;
 import io.etcetera.raft.pb.HardState;
 import io.etcetera.raft.pb.SnapshotMetadata;
@@ -24,7 +26,10 @@ final class LogReplay {
     private final Path dir;
     /** Entries at or below this marker's index are covered by the snapshot and skipped. */
     private final SnapshotMetadata start;
-    /** False when only markers and the hard state matter (listing valid markers). */
+    /**
+     * False when only markers and the hard state matter (listing valid markers): entries are then
+     * not even parsed, and {@code lastIndex} counts markers only.
+     */
     private final boolean keepEntries;
     private final List<Entry> entries = new ArrayList<>();
     private final List<SnapshotMetadata> markers = new ArrayList<>();
@@ -75,19 +80,27 @@ final class LogReplay {
                 }
             }
         }
+        if (Verify.enabled()) {
+            replay.verifyEntries();
+        }
         return replay;
     }
 
     private void apply(SegmentReader reader) throws IOException {
         switch (reader.type()) {
-            case ENTRY -> applyEntry(reader.parse(Entry.parser()), reader);
+            case ENTRY -> {
+                if (keepEntries) {
+                    applyEntry(reader.parse(Entry.parser()), reader);
+                }
+            }
             case HARD_STATE -> hardState = reader.parse(HardState.parser());
             case SNAPSHOT_MARKER -> applyMarker(reader.parse(SnapshotMetadata.parser()));
             case METADATA -> {
                 Metadata read = reader.parse(Metadata.parser());
                 if (metadata != null && !metadata.equals(read)) {
-                    throw reader.corrupt(reader.frameOffset(), "metadata (" + read.toString().trim()
-                            + ") differs from earlier segments (" + metadata.toString().trim() + ")");
+                    throw reader.corrupt(reader.frameOffset(), "metadata ("
+                            + read.toString().trim() + ") differs from earlier segments ("
+                            + metadata.toString().trim() + ")");
                 }
                 metadata = read;
             }
@@ -98,7 +111,7 @@ final class LogReplay {
 
     private void applyEntry(Entry entry, SegmentReader reader) throws WalCorruptException {
         long index = entry.getIndex();
-        if (keepEntries && index > start.getIndex()) {
+        if (index > start.getIndex()) {
             long offset = index - start.getIndex() - 1;
             if (offset > entries.size()) {
                 throw reader.corrupt(reader.frameOffset(), String.format(
@@ -109,6 +122,13 @@ final class LogReplay {
             entries.add(entry);
         }
         lastIndex = index;
+    }
+
+    private void verifyEntries() {
+        for (int k = 0; k < entries.size(); k++) {
+            Invariants.check(entries.get(k).getIndex() == start.getIndex() + 1 + k,
+                    "replayed entry %d has index %d", k, entries.get(k).getIndex());
+        }
     }
 
     private void applyMarker(SnapshotMetadata marker) throws WalSnapshotNotFoundException {

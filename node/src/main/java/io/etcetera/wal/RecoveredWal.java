@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * What {@link Wal#readAll} recovers: the log's metadata, its latest hard state (the default
  * instance if none was saved), and every entry after the snapshot marker the log was opened at, in
- * index order with overwritten suffixes resolved. Entries past {@code hardState.commit} may still be
- * overwritten by a leader, so they must not be applied yet (etcd's ReadAll says the same).
+ * index order with overwritten suffixes resolved. Entries past {@code hardState.commit} may still
+ * be overwritten by a leader, so they must not be applied yet (etcd's ReadAll says the same).
  * Immutable; {@code entries} is unmodifiable.
  */
 public record RecoveredWal(Metadata metadata, HardState hardState, List<Entry> entries) {}

@@ -16,7 +16,8 @@ import java.util.zip.CRC32C;
  * the point where valid frames stop means (package-info, "Reading, torn tails and corruption").
  * Confined to the thread that reads the log; it does not own the channel.
  *
- * <p>Use: {@link #readHeader}, then {@link #next} until it returns false, then {@link #classifyStop}.
+ * <p>Use: {@link #readHeader}, then {@link #next} until it returns false, then
+ * {@link #classifyStop}.
  * After {@code next} returns true the record's payload is {@code payloadBytes()} bytes of
  * {@code buffer()} at {@code payloadOffset()}, valid until the next call.
  */
@@ -26,7 +27,7 @@ final class SegmentReader {
     enum Stop {
         /** Nothing: the end of the file, or zeros up to it. */
         END,
-        /** Bytes of a batch whose fdatasync never returned; they must be zeroed before appending. */
+        /** Bytes of a batch whose fdatasync never returned; zero them before appending. */
         TORN
     }
 
@@ -75,8 +76,8 @@ final class SegmentReader {
             throw corrupt(0, "segment header CRC mismatch");
         }
         if (header.getSeq() != name.seq() || header.getFirstIndex() != name.firstIndex()) {
-            throw corrupt(0, String.format("segment header says seq %d first index %d, the file name"
-                    + " seq %d first index %d", header.getSeq(), header.getFirstIndex(),
+            throw corrupt(0, String.format("segment header says seq %d first index %d, the file"
+                    + " name seq %d first index %d", header.getSeq(), header.getFirstIndex(),
                     name.seq(), name.firstIndex()));
         }
         if (expectedPrevCrc != null && header.getPrevCrc() != expectedPrevCrc) {
@@ -105,14 +106,15 @@ final class SegmentReader {
     }
 
     /**
-     * What the stop at {@link #positionBytes()} means. In the last segment a torn tail is tolerated;
-     * anywhere else only zeros may follow. Damage is a {@link WalCorruptException}.
+     * What the stop at {@link #positionBytes()} means. In the last segment a torn tail is
+     * tolerated; anywhere else only zeros may follow. Damage is a {@link WalCorruptException}.
      */
     Stop classifyStop(boolean lastSegment) throws IOException {
         long stop = positionBytes;
         if (!lastSegment) {
             if (nextNonZeroSlot(stop) < fileBytes) {
-                throw corrupt(stop, stopReason + " before the end of a segment that is not the last");
+                throw corrupt(stop, stopReason
+                        + " before the end of a segment that is not the last");
             }
             return Stop.END;
         }
@@ -227,7 +229,7 @@ final class SegmentReader {
         return Arrays.mismatch(buffer, offset, offset + bytes, ZEROS, 0, bytes) < 0;
     }
 
-    /** The first 16-byte slot at or after {@code from} holding a non-zero byte, or the file size. */
+    /** The first 16-byte slot at or after {@code from} holding a non-zero byte, else the size. */
     private long nextNonZeroSlot(long from) throws IOException {
         long at = from;
         while (at < fileBytes) {

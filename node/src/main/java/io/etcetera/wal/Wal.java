@@ -86,8 +86,8 @@ public final class Wal implements Closeable {
 
     /**
      * Creates a log in {@code dir} (absent or empty) ready for appending, with {@code metadata} at
-     * the head of every segment and a marker for the empty snapshot (index 0, term 0). The directory
-     * is built as {@code <dir>.tmp} and renamed, so it appears whole or not at all.
+     * the head of every segment and a marker for the empty snapshot (index 0, term 0). The
+     * directory is built as {@code <dir>.tmp} and renamed, so it appears whole or not at all.
      */
     public static Wal create(Path dir, Metadata metadata, WalConfig config) throws IOException {
         if (exists(dir)) {
@@ -189,7 +189,8 @@ public final class Wal implements Closeable {
         lastIndex = replay.lastIndex();
         mode = Mode.APPENDING;
         allocator.prepareAhead();
-        return new RecoveredWal(metadata, hardState, Collections.unmodifiableList(replay.entries()));
+        return new RecoveredWal(metadata, hardState,
+                Collections.unmodifiableList(replay.entries()));
     }
 
     /**
@@ -328,12 +329,15 @@ public final class Wal implements Closeable {
         return lastIndex;
     }
 
-    /** fdatasync calls made so far (etcd_disk_wal_fsync_duration_seconds counts the same). */
+    /**
+     * fdatasync calls made so far. Read on the raft loop; the server times {@link #save} around
+     * it for etcd_disk_wal_fsync_duration_seconds.
+     */
     public long fsyncCount() {
         return fsyncCount;
     }
 
-    /** Bytes written to segments so far (etcd_disk_wal_write_bytes_total). */
+    /** Bytes written to segments so far (etcd_disk_wal_write_bytes_total). Read on the raft loop. */
     public long writtenBytes() {
         return encoder == null ? 0 : encoder.writtenBytesTotal();
     }
@@ -380,7 +384,8 @@ public final class Wal implements Closeable {
 
     /**
      * Encodes a segment's head: its header, the metadata and the latest hard state. The last of
-     * them carries the SYNC flag unless {@code moreFollow} (the caller adds records before syncing).
+     * them carries the SYNC flag unless {@code moreFollow} (the caller adds records before
+     * syncing).
      */
     private void encodeHead(SegmentName name, boolean moreFollow) throws IOException {
         SegmentHeader header = SegmentHeader.newBuilder().setSeq(name.seq())

@@ -12,10 +12,10 @@ public final class WalCorruptException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
-    static final String OPERATOR_ACTION = "Do not restart this member on this data: remove it from"
-            + " the cluster (etcdctl member remove), delete its data directory and add it back as a"
-            + " new member (etcdctl member add) so it catches up from the leader; if this member holds"
-            + " the only copy, restore the cluster from a snapshot instead.";
+    static final String OPERATOR_ACTION = "Do not restart this member on this data: remove it"
+            + " from the cluster (etcdctl member remove), delete its data directory and add it back"
+            + " as a new member (etcdctl member add) so it catches up from the leader; if this"
+            + " member holds the only copy, restore the cluster from a snapshot instead.";
 
     private final transient Path file;
     private final long offsetBytes;

@@ -1,13 +1,14 @@
 /**
- * The write-ahead log: the Raft log, hard state and snapshot markers in segmented, CRC-checked files,
- * and the snapshot files beside it. Modelled on etcd's {@code server/storage/wal} and
+ * The write-ahead log: the Raft log, hard state and snapshot markers in segmented, CRC-checked
+ * files, and the snapshot files beside it. Modelled on etcd's {@code server/storage/wal} and
  * {@code server/etcdserver/api/snap}; the on-disk format is our own and is described here.
  *
  * <p>Imports only the Raft types ({@code io.etcetera.raft.pb}) and the leaves ({@code invariants},
- * {@code metrics}). {@link io.etcetera.wal.Wal} and {@link io.etcetera.wal.Snapshotter} are confined
- * to one caller thread, the server's raft loop. The only other thread that may touch the log
- * directory is the optional preallocation executor of {@link io.etcetera.wal.WalConfig}, which
- * zero-fills the next segment's spare file and hands it over through a future.
+ * {@code metrics}). {@link io.etcetera.wal.Wal} and {@link io.etcetera.wal.Snapshotter} are
+ * confined to one caller thread, the server's raft loop. The only other thread that may touch the
+ * log directory is the optional preallocation executor of {@link io.etcetera.wal.WalConfig}, which
+ * zero-fills the next segment's spare file and hands it over through a future. The package starts
+ * no thread of its own.
  *
  * <h2>Directory</h2>
  * <pre>
@@ -19,18 +20,20 @@
  * Segment sequence numbers increase by one with no gaps. The first index in a name is one past the
  * last entry saved before the segment was cut, so the segment that holds a snapshot marker at index
  * {@code i} is at or after the last segment whose first index is {@code <= i}; that is where
- * {@code open} starts reading. {@code create} builds the directory as {@code <dir>.tmp} and renames it,
- * so a half-created log never appears under the final name.
+ * {@code open} starts reading. {@code create} builds the directory as {@code <dir>.tmp} and renames
+ * it, so a half-created log never appears under the final name.
  *
  * <h2>Segment</h2>
- * A segment is preallocated by writing zeros to {@code WalConfig.segmentBytes} (64 MiB by default)
- * and syncing, so appending never changes the file's size or block map and {@code fdatasync} flushes
- * data only. Records are appended from offset 0. Once a save leaves the segment at or past its
- * preallocated size it is cut: truncated to its last record and synced; the next segment (a spare
- * that is already zero-filled) gets its head records, is synced, and is renamed into place, and the
- * directory is synced. So every segment but the last ends exactly at its last record. The head of
- * each segment is: a segment header record (sequence, first index, the CRC chain value of the
- * previous segment), the metadata record, and the latest hard state if there is one.
+ * A segment is preallocated by writing zeros to {@code WalConfig.segmentBytes} (64 MiB by
+ * default) and syncing, so appending never changes the file's size or block map and
+ * {@code fdatasync} flushes data only. (The JDK has no fallocate; a sparse file made by extending
+ * it measured twice as slow to fdatasync on this machine.) Records are appended from offset 0.
+ * Once a save leaves the segment at or past its preallocated size it is cut: truncated to its last
+ * record and synced; the next segment (a spare that is already zero-filled) gets its head records,
+ * is synced, and is renamed into place, and the directory is synced. So every segment but the last
+ * ends exactly at its last record. The head of each segment is: a segment header record
+ * (sequence, first index, the CRC chain value of the previous segment), the metadata record, and
+ * the latest hard state if there is one.
  *
  * <h2>Record frame</h2>
  * Little-endian, every frame starting at a multiple of 16 bytes so a header never straddles a
@@ -38,7 +41,8 @@
  * <pre>
  * offset  bytes  field
  *  0      4      payloadBytes   length of the payload (unsigned)
- *  4      1      type           1 segment header, 2 metadata, 3 entry, 4 hard state, 5 snapshot marker
+ *  4      1      type           1 segment header, 2 metadata, 3 entry, 4 hard state,
+ *                               5 snapshot marker
  *  5      1      flags          bit 0 SYNC: the writer called fdatasync right after this record
  *  6      2      zero
  *  8      4      headerCrc      CRC32C of bytes 0..7
@@ -67,6 +71,8 @@
  *       a valid header flagged SYNC is followed by any other valid header, the stopped record had
  *       already been synced, and the damage is corruption. Otherwise the stop is a torn tail: the
  *       bytes from it on are zeroed, appending resumes there, and every record before it is kept.
+ *       Valid headers are looked for in every 16-byte slot, hopping over whole frames where a
+ *       header holds. Like etcd's decoder, this assumes a disk writes a 512-byte sector whole.
  * </ul>
  * Corruption is a {@link io.etcetera.wal.WalCorruptException} naming the file, the byte offset and
  * what the operator must do. NB: damage to the last synced batch itself cannot be told apart from a
@@ -74,15 +80,15 @@
  * that lost the write).
  *
  * <h2>Replaying records</h2>
- * The latest metadata, hard state and entries win: an entry at index {@code i} drops every entry at
- * {@code >= i} read before it (a new leader overwrote a conflicting suffix, Raft §5.3). Entries at or
- * below the snapshot marker {@code open} was given are skipped. An entry that would leave a gap is
- * corruption.
+ * The latest metadata, hard state and entries win: an entry at index {@code i} drops every entry
+ * at {@code >= i} read before it (a new leader overwrote a conflicting suffix, Raft §5.3). Entries
+ * at or below the snapshot marker {@code open} was given are skipped. An entry that would leave a
+ * gap is corruption.
  *
  * <h2>Snapshot files</h2>
- * {@link io.etcetera.wal.Snapshotter} keeps {@code <term>-<index>.snap} files (16 hex digits each) in
- * their own directory. Each holds a {@code SnapshotFile} message (wal.proto): the serialized raft
- * Snapshot and its CRC32C. A file is written as {@code .snap.tmp}, synced, renamed, and the
+ * {@link io.etcetera.wal.Snapshotter} keeps {@code <term>-<index>.snap} files (16 hex digits each)
+ * in their own directory. Each holds a {@code SnapshotFile} message (wal.proto): the serialized
+ * raft Snapshot and its CRC32C. A file is written as {@code .snap.tmp}, synced, renamed, and the
  * directory synced. A file that fails to read is renamed to {@code .snap.broken} and skipped.
  */
 package io.etcetera.wal;

@@ -108,6 +108,39 @@ class SnapshotterTest {
                         Snapshotter.fileName(snapshot(40, 1).getMetadata()));
     }
 
+    /**
+     * The restart sequence of the Wal Javadoc: valid markers from the log, the newest snapshot
+     * file matching one, then the log read from that marker.
+     */
+    @Test
+    void aRestartUsesTheNewestIntactCommittedSnapshotAndTheLogAfterIt() throws IOException {
+        Path walDir = tmp.resolve("wal");
+        Snapshotter snapshotter = Snapshotter.open(dir(), 5);
+        try (Wal wal = Wal.create(walDir, WalTest.METADATA, WalTest.SMALL)) {
+            wal.save(WalTest.state(1, 1, 25), WalTest.entries(1, 40, 1));
+            for (long index : new long[] {10, 20, 30}) {
+                // Snapshot file first, then its marker, as the raft loop does.
+                snapshotter.save(snapshot(index, 1));
+                wal.saveSnapshot(snapshot(index, 1).getMetadata());
+            }
+        }
+        // Snapshot 30 is past the commit index (25); snapshot 20 is damaged on disk.
+        Path file20 = dir().resolve(Snapshotter.fileName(snapshot(20, 1).getMetadata()));
+        byte[] bytes = Files.readAllBytes(file20);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(file20, bytes);
+
+        List<SnapshotMetadata> markers = Wal.validSnapshotMarkers(walDir);
+        Snapshot restored = Snapshotter.open(dir(), 5).loadNewestAvailable(markers).orElseThrow();
+        RecoveredWal recovered = WalTest.reopen(walDir, restored.getMetadata(), WalTest.SMALL);
+
+        assertThat(markers).extracting(SnapshotMetadata::getIndex).containsExactly(0L, 10L, 20L);
+        assertThat(restored).isEqualTo(snapshot(10, 1));
+        assertThat(WalTest.ids(recovered.entries()))
+                .isEqualTo(WalTest.ids(WalTest.entries(11, 40, 1)));
+        assertThat(recovered.hardState()).isEqualTo(WalTest.state(1, 1, 25));
+    }
+
     @Test
     void aHalfWrittenFileFromACrashIsDeletedOnOpen() throws IOException {
         Files.createDirectories(dir());

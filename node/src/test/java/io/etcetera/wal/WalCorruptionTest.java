@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,33 +51,49 @@ class WalCorruptionTest {
     }
 
     /** Where one save's records lie. */
-    record Span(Path file, long startBytes, long endBytes) {}
+    record Span(Path file, long startBytes, long endBytes) {
+
+        Span in(Path dir) {
+            return new Span(dir.resolve(file.getFileName()), startBytes, endBytes);
+        }
+    }
 
     private static final WalConfig CONFIG = WalConfig.DEFAULT.withSegmentBytes(8192);
     private static final int SAVES = 50;
 
+    /** The log every test damages a copy of, written once. */
+    @TempDir
+    static Path original;
+    /** originalSpans.get(k) holds save k's records (entry k + 1 and the hard state). */
+    private static final List<Span> originalSpans = new ArrayList<>();
+
     @TempDir
     Path tmp;
     private Path dir;
-    /** spans.get(k) holds save k's records (entry k + 1 and the hard state). */
-    private final List<Span> spans = new ArrayList<>();
+    private List<Span> spans;
 
-    @BeforeEach
-    void writeLog() throws IOException {
-        dir = tmp.resolve("wal");
+    @BeforeAll
+    static void writeLog() throws IOException {
+        Path dir = original.resolve("wal");
         try (Wal wal = Wal.create(dir, METADATA, CONFIG)) {
             for (int k = 0; k < SAVES; k++) {
                 long start = wal.tailBytes();
                 Path before = wal.tailPath();
                 wal.save(state(1, 1, k), entries(k + 1, k + 1, 1));
                 if (wal.tailPath().equals(before)) {
-                    spans.add(new Span(before, start, wal.tailBytes()));
+                    originalSpans.add(new Span(before, start, wal.tailBytes()));
                 } else {
-                    spans.add(new Span(before, start, Files.size(before)));
+                    originalSpans.add(new Span(before, start, Files.size(before)));
                 }
             }
         }
         assertThat(SegmentName.list(dir)).hasSizeGreaterThan(2);
+    }
+
+    @BeforeEach
+    void copyLog() throws IOException {
+        dir = WalTornTailTest.copyOf(original.resolve("wal"), tmp.resolve("wal"));
+        spans = originalSpans.stream().map(span -> span.in(dir)).toList();
     }
 
     @ParameterizedTest

@@ -77,7 +77,8 @@ class WalPropertyTest {
         Wal wal = Wal.open(dir, newest, CONFIG);
         RecoveredWal recovered = wal.readAll();
         assertThat(model.matches(newest, recovered))
-                .as("seed %d after op %d: model %s, recovered %d entries after marker %d, state {%s}",
+                .as("seed %d after op %d: model %s, recovered %d entries after marker %d,"
+                        + " state {%s}",
                         seed, op, model.describe(), recovered.entries().size(), newest.getIndex(),
                         recovered.hardState().toString().replace('\n', ' ').trim())
                 .isTrue();

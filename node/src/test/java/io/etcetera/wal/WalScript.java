@@ -65,7 +65,8 @@ final class WalScript {
             op = new Save(state(newCommit), List.of());
         } else {
             long newCommit = last > commit ? commit + random.nextLong(last - commit + 1) : commit;
-            op = new Save(state(newCommit), entries(last + 1, 1 + random.nextInt(APPEND_ENTRIES_MAX)));
+            int count = 1 + random.nextInt(APPEND_ENTRIES_MAX);
+            op = new Save(state(newCommit), entries(last + 1, count));
         }
         model.applyAll(op);
         return op;
