@@ -15,8 +15,8 @@ import io.netty.util.AsciiString;
  * HTTP/1 endpoints, and the group that tracks HTTP/1 connections so a stop can close them (gRPC's
  * graceful shutdown closes only the connections it runs).
  *
- * <p>Invariant: {@code sslContext} is non-null exactly when the address accepts TLS. Immutable after
- * construction; shared by the I/O threads.
+ * <p>Invariant: {@code sslContext} is non-null exactly when the address accepts TLS. Immutable
+ * after construction; shared by the I/O threads.
  */
 final class ClientListener implements InternalProtocolNegotiator.ProtocolNegotiator {
 
@@ -25,7 +25,10 @@ final class ClientListener implements InternalProtocolNegotiator.ProtocolNegotia
     private final HttpEndpoints httpEndpoints;
     private final ChannelGroup http1Channels;
 
-    ClientListener(boolean acceptsPlaintext, SslContext sslContext, HttpEndpoints httpEndpoints,
+    ClientListener(
+            boolean acceptsPlaintext,
+            SslContext sslContext,
+            HttpEndpoints httpEndpoints,
             ChannelGroup http1Channels) {
         this.acceptsPlaintext = acceptsPlaintext;
         this.sslContext = sslContext;

@@ -18,6 +18,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -33,17 +34,18 @@ import java.util.function.Supplier;
 /**
  * The member's client port: for each address of {@code --listen-client-urls}, one gRPC server that
  * also answers HTTP/1.1 ({@link ProtocolSniffer}, {@link HttpEndpoints}); and for each address of
- * {@code --listen-metrics-urls}, an HTTP/1.1 listener for {@code /metrics} and the health endpoints.
+ * {@code --listen-metrics-urls}, an HTTP/1.1 listener for {@code /metrics} and the health
+ * endpoints.
  *
  * <p>gRPC is grpc-java's Netty transport with calls run directly on the I/O threads: a service must
  * never block, and hands work to the server's threads instead (see the package doc for why). Limits
- * are etcd's: a request may be {@code --max-request-bytes} plus 512 KiB of gRPC overhead, a connection
- * may have {@code --max-concurrent-streams} calls, and the keepalive policy follows the
+ * are etcd's: a request may be {@code --max-request-bytes} plus 512 KiB of gRPC overhead, a
+ * connection may have {@code --max-concurrent-streams} calls, and the keepalive policy follows the
  * {@code --grpc-keepalive-*} flags.
  *
- * <p>Threads: one accept thread, {@code availableProcessors} I/O threads shared by every listener, and
- * one thread that renders {@code /metrics}. {@link #start} and {@link #close} are called by one owner
- * thread; the addresses may be read from any thread after {@code start} returns.
+ * <p>Threads: one accept thread, {@code availableProcessors} I/O threads shared by every listener,
+ * and one thread that renders {@code /metrics}. {@link #start} and {@link #close} are called by one
+ * owner thread; the addresses may be read from any thread after {@code start} returns.
  */
 public final class ClientPort implements AutoCloseable {
 
@@ -58,14 +60,25 @@ public final class ClientPort implements AutoCloseable {
 
     private final EtcdConfig config;
     private final List<ServerServiceDefinition> services;
-    private final EventLoopGroup acceptGroup = new NioEventLoopGroup(1,
-            new DefaultThreadFactory("etcetera-client-accept", true));
-    private final EventLoopGroup ioGroup = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-            new DefaultThreadFactory("etcetera-client-io", true));
-    private final ThreadPoolExecutor scrapeExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(SCRAPES_QUEUED_MAX), new DefaultThreadFactory("etcetera-metrics-scrape", true));
+    private final EventLoopGroup acceptGroup =
+            new NioEventLoopGroup(1, new DefaultThreadFactory("etcetera-client-accept", true));
+    private final EventLoopGroup ioGroup =
+            new NioEventLoopGroup(
+                    Runtime.getRuntime().availableProcessors(),
+                    new DefaultThreadFactory("etcetera-client-io", true));
+    private final ThreadPoolExecutor scrapeExecutor =
+            new ThreadPoolExecutor(
+                    1,
+                    1,
+                    0,
+                    TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(SCRAPES_QUEUED_MAX),
+                    new DefaultThreadFactory("etcetera-metrics-scrape", true));
+
     /** HTTP/1 connections on every listener, closed on stop. */
-    private final ChannelGroup http1Channels = new DefaultChannelGroup("http1", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup http1Channels =
+            new DefaultChannelGroup("http1", GlobalEventExecutor.INSTANCE);
+
     private final HttpEndpoints clientEndpoints;
     private final HttpEndpoints metricsEndpoints;
     private final List<Server> grpcServers = new ArrayList<>();
@@ -79,15 +92,21 @@ public final class ClientPort implements AutoCloseable {
      * @param healthChecks answers /health, /livez and /readyz
      * @param metricsScrape renders every meter in Prometheus text format for /metrics
      */
-    public ClientPort(EtcdConfig config, List<ServerServiceDefinition> services, HealthChecks healthChecks,
+    public ClientPort(
+            EtcdConfig config,
+            List<ServerServiceDefinition> services,
+            HealthChecks healthChecks,
             Supplier<String> metricsScrape) {
         this.config = config;
         this.services = List.copyOf(services);
         this.clientEndpoints = new HttpEndpoints(true, healthChecks, metricsScrape, scrapeExecutor);
-        this.metricsEndpoints = new HttpEndpoints(false, healthChecks, metricsScrape, scrapeExecutor);
+        this.metricsEndpoints =
+                new HttpEndpoints(false, healthChecks, metricsScrape, scrapeExecutor);
     }
 
-    /** Binds every client and metrics URL; on failure releases what it bound and names the address. */
+    /**
+     * Binds every client and metrics URL; on failure releases what it bound and names the address.
+     */
     public void start() throws IOException {
         try {
             SslContext clientTls = needsTls() ? ServerTls.context(config.clientTls()) : null;
@@ -108,65 +127,97 @@ public final class ClientPort implements AutoCloseable {
                 || config.listenMetricsUrls().stream().anyMatch(EtcdUrl::isTls);
     }
 
-    /** URLs grouped by {@code host:port}: etcd serves http and https URLs of one address on one socket. */
+    /**
+     * URLs grouped by {@code host:port}: etcd serves http and https URLs of one address on one
+     * socket.
+     */
     private static Map<String, List<EtcdUrl>> urlsByAddress(List<EtcdUrl> urls) {
         Map<String, List<EtcdUrl>> byAddress = new LinkedHashMap<>();
-        urls.forEach(url -> byAddress.computeIfAbsent(url.hostPort(), address -> new ArrayList<>()).add(url));
+        urls.forEach(
+                url ->
+                        byAddress
+                                .computeIfAbsent(url.hostPort(), address -> new ArrayList<>())
+                                .add(url));
         return byAddress;
     }
 
     private void startClientListener(List<EtcdUrl> urls, SslContext tls) throws IOException {
         boolean plaintext = urls.stream().anyMatch(url -> !url.isTls());
-        ClientListener listener = new ClientListener(plaintext,
-                urls.stream().anyMatch(EtcdUrl::isTls) ? tls : null, clientEndpoints, http1Channels);
+        ClientListener listener =
+                new ClientListener(
+                        plaintext,
+                        urls.stream().anyMatch(EtcdUrl::isTls) ? tls : null,
+                        clientEndpoints,
+                        http1Channels);
         var limits = config.clientLimits();
-        NettyServerBuilder builder = NettyServerBuilder
-                .forAddress(urls.get(0).bindAddress(), InternalNettyServerCredentials.create(listener))
-                .channelType(NioServerSocketChannel.class)
-                .bossEventLoopGroup(acceptGroup)
-                .workerEventLoopGroup(ioGroup)
-                .directExecutor()
-                .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE,
-                        limits.maxRequestBytes() + GRPC_OVERHEAD_BYTES))
-                .maxConcurrentCallsPerConnection((int) Math.min(Integer.MAX_VALUE, limits.maxConcurrentStreams()))
-                // The sniffer bounds the wait for a connection's first bytes; gRPC's own handshake
-                // timeout would also close HTTP/1 connections, which never finish a gRPC handshake.
-                .handshakeTimeout(Long.MAX_VALUE, TimeUnit.MILLISECONDS)
-                .permitKeepAliveWithoutCalls(false);
-        if (!limits.grpcKeepAliveMinTime().isZero() && !limits.grpcKeepAliveMinTime().isNegative()) {
-            builder.permitKeepAliveTime(limits.grpcKeepAliveMinTime().toNanos(), TimeUnit.NANOSECONDS);
+        NettyServerBuilder builder =
+                NettyServerBuilder.forAddress(
+                                urls.get(0).bindAddress(),
+                                InternalNettyServerCredentials.create(listener))
+                        .channelType(NioServerSocketChannel.class)
+                        .bossEventLoopGroup(acceptGroup)
+                        .workerEventLoopGroup(ioGroup)
+                        .directExecutor()
+                        .maxInboundMessageSize(
+                                (int)
+                                        Math.min(
+                                                Integer.MAX_VALUE,
+                                                limits.maxRequestBytes() + GRPC_OVERHEAD_BYTES))
+                        .maxConcurrentCallsPerConnection(
+                                (int) Math.min(Integer.MAX_VALUE, limits.maxConcurrentStreams()))
+                        // The sniffer bounds the wait for a connection's first bytes; gRPC's own
+                        // handshake
+                        // timeout would also close HTTP/1 connections, which never finish a gRPC
+                        // handshake.
+                        .handshakeTimeout(Long.MAX_VALUE, TimeUnit.MILLISECONDS)
+                        .permitKeepAliveWithoutCalls(false);
+        if (!limits.grpcKeepAliveMinTime().isZero()
+                && !limits.grpcKeepAliveMinTime().isNegative()) {
+            builder.permitKeepAliveTime(
+                    limits.grpcKeepAliveMinTime().toNanos(), TimeUnit.NANOSECONDS);
         }
-        if (isPositive(limits.grpcKeepAliveInterval()) && isPositive(limits.grpcKeepAliveTimeout())) {
+        if (isPositive(limits.grpcKeepAliveInterval())
+                && isPositive(limits.grpcKeepAliveTimeout())) {
             builder.keepAliveTime(limits.grpcKeepAliveInterval().toNanos(), TimeUnit.NANOSECONDS)
-                    .keepAliveTimeout(limits.grpcKeepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                    .keepAliveTimeout(
+                            limits.grpcKeepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS);
         }
         services.forEach(builder::addService);
         Server server = builder.build();
         try {
             server.start();
         } catch (IOException e) {
-            throw new IOException("listen tcp " + urls.get(0).hostPort() + ": " + rootMessage(e), e);
+            throw new IOException(
+                    "listen tcp " + urls.get(0).hostPort() + ": " + rootMessage(e), e);
         }
         grpcServers.add(server);
         clientAddresses.add((InetSocketAddress) server.getListenSockets().get(0));
     }
 
     private void startMetricsListener(EtcdUrl url, SslContext tls) throws IOException {
-        ServerBootstrap bootstrap = new ServerBootstrap().group(acceptGroup, ioGroup)
-                .channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        if (tls != null) {
-                            channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()));
-                        }
-                        HttpEndpoints.install(channel.pipeline(), null, metricsEndpoints);
-                        http1Channels.add(channel);
-                    }
-                });
+        ServerBootstrap bootstrap =
+                new ServerBootstrap()
+                        .group(acceptGroup, ioGroup)
+                        .channel(NioServerSocketChannel.class)
+                        .childHandler(
+                                new ChannelInitializer<SocketChannel>() {
+                                    @Override
+                                    protected void initChannel(SocketChannel channel) {
+                                        if (tls != null) {
+                                            channel.pipeline()
+                                                    .addLast(
+                                                            "tls", tls.newHandler(channel.alloc()));
+                                        }
+                                        HttpEndpoints.install(
+                                                channel.pipeline(), null, metricsEndpoints);
+                                        http1Channels.add(channel);
+                                    }
+                                });
         var bound = bootstrap.bind(url.bindAddress()).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new IOException("listen tcp " + url.hostPort() + ": " + rootMessage(bound.cause()), bound.cause());
+            throw new IOException(
+                    "listen tcp " + url.hostPort() + ": " + rootMessage(bound.cause()),
+                    bound.cause());
         }
         metricsChannels.add(bound.channel());
         metricsAddresses.add((InetSocketAddress) bound.channel().localAddress());
@@ -206,7 +257,8 @@ public final class ClientPort implements AutoCloseable {
         long deadlineNanos = System.nanoTime() + STOP_GRACE.toNanos();
         for (Server server : grpcServers) {
             try {
-                if (!server.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                if (!server.awaitTermination(
+                        Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     server.shutdownNow().awaitTermination();
                 }
             } catch (InterruptedException e) {
@@ -217,7 +269,10 @@ public final class ClientPort implements AutoCloseable {
         grpcServers.clear();
         metricsChannels.clear();
         scrapeExecutor.shutdownNow();
-        ioGroup.shutdownGracefully(0, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly();
-        acceptGroup.shutdownGracefully(0, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        ioGroup.shutdownGracefully(0, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly();
+        acceptGroup
+                .shutdownGracefully(0, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly();
     }
 }

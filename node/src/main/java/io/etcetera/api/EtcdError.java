@@ -7,12 +7,12 @@ import io.grpc.StatusRuntimeException;
 
 /**
  * etcd's client-facing errors: each gRPC status code and message exactly as etcd 3.4 sends them
- * ({@code api/v3rpc/rpctypes/error.go}). Clients match on these strings (Go's clientv3 turns them back
- * into typed errors, etcdctl prints them), so a message must never be reworded.
+ * ({@code api/v3rpc/rpctypes/error.go}). Clients match on these strings (Go's clientv3 turns them
+ * back into typed errors, etcdctl prints them), so a message must never be reworded.
  *
  * <p>Only this package produces them; other packages throw typed exceptions that the services map
- * here. {@link #exception()} is preallocated and has no stack trace, so refusing a request under load
- * ({@link #TOO_MANY_REQUESTS}) costs no allocation. Immutable, thread-safe.
+ * here. {@link #exception()} is preallocated and has no stack trace, so refusing a request under
+ * load ({@link #TOO_MANY_REQUESTS}) costs no allocation. Immutable, thread-safe.
  */
 public enum EtcdError {
     EMPTY_KEY(Code.INVALID_ARGUMENT, "etcdserver: key is not provided"),
@@ -33,12 +33,14 @@ public enum EtcdError {
 
     MEMBER_EXIST(Code.FAILED_PRECONDITION, "etcdserver: member ID already exist"),
     PEER_URL_EXIST(Code.FAILED_PRECONDITION, "etcdserver: Peer URLs already exists"),
-    MEMBER_NOT_ENOUGH_STARTED(Code.FAILED_PRECONDITION,
+    MEMBER_NOT_ENOUGH_STARTED(
+            Code.FAILED_PRECONDITION,
             "etcdserver: re-configuration failed due to not enough started members"),
     MEMBER_BAD_URLS(Code.INVALID_ARGUMENT, "etcdserver: given member URLs are invalid"),
     MEMBER_NOT_FOUND(Code.NOT_FOUND, "etcdserver: member not found"),
     MEMBER_NOT_LEARNER(Code.FAILED_PRECONDITION, "etcdserver: can only promote a learner member"),
-    LEARNER_NOT_READY(Code.FAILED_PRECONDITION,
+    LEARNER_NOT_READY(
+            Code.FAILED_PRECONDITION,
             "etcdserver: can only promote a learner member which is in sync with leader"),
     TOO_MANY_LEARNERS(Code.FAILED_PRECONDITION, "etcdserver: too many learner members in cluster"),
 
@@ -53,10 +55,13 @@ public enum EtcdError {
     ROLE_ALREADY_EXIST(Code.FAILED_PRECONDITION, "etcdserver: role name already exists"),
     ROLE_NOT_FOUND(Code.FAILED_PRECONDITION, "etcdserver: role name not found"),
     ROLE_EMPTY(Code.INVALID_ARGUMENT, "etcdserver: role name is empty"),
-    AUTH_FAILED(Code.INVALID_ARGUMENT, "etcdserver: authentication failed, invalid user ID or password"),
+    AUTH_FAILED(
+            Code.INVALID_ARGUMENT,
+            "etcdserver: authentication failed, invalid user ID or password"),
     PERMISSION_DENIED(Code.PERMISSION_DENIED, "etcdserver: permission denied"),
     ROLE_NOT_GRANTED(Code.FAILED_PRECONDITION, "etcdserver: role is not granted to the user"),
-    PERMISSION_NOT_GRANTED(Code.FAILED_PRECONDITION, "etcdserver: permission is not granted to the role"),
+    PERMISSION_NOT_GRANTED(
+            Code.FAILED_PRECONDITION, "etcdserver: permission is not granted to the role"),
     AUTH_NOT_ENABLED(Code.FAILED_PRECONDITION, "etcdserver: authentication is not enabled"),
     INVALID_AUTH_TOKEN(Code.UNAUTHENTICATED, "etcdserver: invalid auth token"),
     INVALID_AUTH_MGMT(Code.INVALID_ARGUMENT, "etcdserver: invalid auth management"),
@@ -68,11 +73,13 @@ public enum EtcdError {
     NOT_CAPABLE(Code.UNAVAILABLE, "etcdserver: not capable"),
     STOPPED(Code.UNAVAILABLE, "etcdserver: server stopped"),
     TIMEOUT(Code.UNAVAILABLE, "etcdserver: request timed out"),
-    TIMEOUT_DUE_TO_LEADER_FAIL(Code.UNAVAILABLE,
+    TIMEOUT_DUE_TO_LEADER_FAIL(
+            Code.UNAVAILABLE,
             "etcdserver: request timed out, possibly due to previous leader failure"),
-    TIMEOUT_DUE_TO_CONNECTION_LOST(Code.UNAVAILABLE,
-            "etcdserver: request timed out, possibly due to connection lost"),
-    TIMEOUT_WAIT_APPLIED_INDEX(Code.UNAVAILABLE,
+    TIMEOUT_DUE_TO_CONNECTION_LOST(
+            Code.UNAVAILABLE, "etcdserver: request timed out, possibly due to connection lost"),
+    TIMEOUT_WAIT_APPLIED_INDEX(
+            Code.UNAVAILABLE,
             "etcdserver: request timed out, waiting for the applied index took too long"),
     UNHEALTHY(Code.UNAVAILABLE, "etcdserver: unhealthy cluster"),
     CORRUPT(Code.DATA_LOSS, "etcdserver: corrupt cluster"),

@@ -13,14 +13,16 @@ import java.util.function.Function;
  *       ({@code ?exclude=NOSPACE}), completes with true when the member has no other alarm, knows a
  *       leader and can serve a linearizable read, as etcd's {@code checkHealth}.
  *   <li>{@code livez}: the checks of {@code /livez} (etcd 3.6), e.g. {@code serializable_read}.
- *   <li>{@code readyz}: the checks of {@code /readyz}, e.g. {@code data_corruption},
- *       {@code serializable_read}, {@code linearizable_read}, {@code non_learner}.
+ *   <li>{@code readyz}: the checks of {@code /readyz}, e.g. {@code data_corruption}, {@code
+ *       serializable_read}, {@code linearizable_read}, {@code non_learner}.
  * </ul>
  *
  * <p>All run on I/O threads: they must not block. Immutable.
  */
-public record HealthChecks(Function<Set<String>, CompletionStage<Boolean>> health,
-        List<HealthCheck> livez, List<HealthCheck> readyz) {
+public record HealthChecks(
+        Function<Set<String>, CompletionStage<Boolean>> health,
+        List<HealthCheck> livez,
+        List<HealthCheck> readyz) {
 
     public HealthChecks {
         livez = List.copyOf(livez);

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
+
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -35,14 +36,14 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP/1.1 endpoints beside gRPC on a client URL, and alone on a metrics URL: {@code /version},
- * {@code /metrics}, {@code /health} (etcd 3.4's JSON), {@code /livez} and {@code /readyz} (etcd 3.6's
- * text checks, with {@code ?verbose}, {@code ?exclude=} and {@code /livez/<check>}). Status codes,
- * bodies and content types are etcd's, including Go's {@code http.Error} form
- * ({@code text/plain}, {@code nosniff}, a trailing newline) for errors.
+ * {@code /metrics}, {@code /health} (etcd 3.4's JSON), {@code /livez} and {@code /readyz} (etcd
+ * 3.6's text checks, with {@code ?verbose}, {@code ?exclude=} and {@code /livez/<check>}). Status
+ * codes, bodies and content types are etcd's, including Go's {@code http.Error} form ({@code
+ * text/plain}, {@code nosniff}, a trailing newline) for errors.
  *
  * <p>Thread: runs on a connection's I/O thread and never blocks it: health checks complete
- * asynchronously, and {@code /metrics} renders on the scrape executor. Responses may complete on any
- * thread; a per-connection chain writes them in request order, as HTTP/1.1 pipelining requires.
+ * asynchronously, and {@code /metrics} renders on the scrape executor. Responses may complete on
+ * any thread; a per-connection chain writes them in request order, as HTTP/1.1 pipelining requires.
  * Shared by all connections of a port; its own state is immutable.
  */
 @Sharable
@@ -59,8 +60,12 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-    private static final String VERSION_JSON = "{\"etcdserver\":\"" + Versions.ETCD_SERVER
-            + "\",\"etcdcluster\":\"" + Versions.ETCD_CLUSTER + "\"}";
+    private static final String VERSION_JSON =
+            "{\"etcdserver\":\""
+                    + Versions.ETCD_SERVER
+                    + "\",\"etcdcluster\":\""
+                    + Versions.ETCD_CLUSTER
+                    + "\"}";
 
     /** The last response of a connection; the next one is written after it. */
     private static final AttributeKey<CompletableFuture<Void>> LAST_RESPONSE =
@@ -76,7 +81,10 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
      * @param metricsScrape renders all meters in Prometheus text format
      * @param scrapeExecutor where rendering runs, off the I/O threads; it may reject when busy
      */
-    HttpEndpoints(boolean servesVersion, HealthChecks healthChecks, Supplier<String> metricsScrape,
+    HttpEndpoints(
+            boolean servesVersion,
+            HealthChecks healthChecks,
+            Supplier<String> metricsScrape,
             Executor scrapeExecutor) {
         this.servesVersion = servesVersion;
         this.healthChecks = healthChecks;
@@ -89,12 +97,13 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
      * {@code after} (at the end when null): idle timeout, codec, keep-alive, request aggregation.
      */
     static void install(ChannelPipeline pipeline, String after, HttpEndpoints endpoints) {
-        List<Map.Entry<String, ChannelHandler>> handlers = List.of(
-                Map.entry("http-idle", new IdleStateHandler(0, 0, IDLE_SECONDS_MAX)),
-                Map.entry("http-codec", new HttpServerCodec()),
-                Map.entry("http-keep-alive", new HttpServerKeepAliveHandler()),
-                Map.entry("http-aggregator", new HttpObjectAggregator(REQUEST_BYTES_MAX)),
-                Map.entry("http-endpoints", endpoints));
+        List<Map.Entry<String, ChannelHandler>> handlers =
+                List.of(
+                        Map.entry("http-idle", new IdleStateHandler(0, 0, IDLE_SECONDS_MAX)),
+                        Map.entry("http-codec", new HttpServerCodec()),
+                        Map.entry("http-keep-alive", new HttpServerKeepAliveHandler()),
+                        Map.entry("http-aggregator", new HttpObjectAggregator(REQUEST_BYTES_MAX)),
+                        Map.entry("http-endpoints", endpoints));
         String previous = after;
         for (Map.Entry<String, ChannelHandler> handler : handlers) {
             if (previous == null) {
@@ -107,7 +116,8 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** One response: status, content type, body and an optional {@code Allow} header. */
-    private record Answer(HttpResponseStatus status, String contentType, String body, String allow) {
+    private record Answer(
+            HttpResponseStatus status, String contentType, String body, String allow) {
 
         static Answer ok(String contentType, String body) {
             return new Answer(HttpResponseStatus.OK, contentType, body, null);
@@ -119,7 +129,11 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
 
         static Answer methodNotAllowed() {
-            return new Answer(HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT_PLAIN, "Method Not Allowed\n", "GET");
+            return new Answer(
+                    HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    TEXT_PLAIN,
+                    "Method Not Allowed\n",
+                    "GET");
         }
     }
 
@@ -128,17 +142,31 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         boolean get = request.method().equals(HttpMethod.GET);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        CompletableFuture<Answer> answer = request.decoderResult().isSuccess() ? route(uri, get)
-                : CompletableFuture.completedFuture(Answer.error(HttpResponseStatus.BAD_REQUEST, "400 Bad Request"));
+        CompletableFuture<Answer> answer =
+                request.decoderResult().isSuccess()
+                        ? route(uri, get)
+                        : CompletableFuture.completedFuture(
+                                Answer.error(HttpResponseStatus.BAD_REQUEST, "400 Bad Request"));
         CompletableFuture<Void> previous = ctx.channel().attr(LAST_RESPONSE).get();
-        CompletableFuture<Answer> inOrder = previous == null ? answer
-                : previous.thenCombine(answer, (ignored, current) -> current);
-        ctx.channel().attr(LAST_RESPONSE).set(inOrder.handle((current, failure) -> {
-            Answer sent = failure == null ? current
-                    : Answer.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
-            ctx.writeAndFlush(response(sent, keepAlive));
-            return null;
-        }));
+        CompletableFuture<Answer> inOrder =
+                previous == null
+                        ? answer
+                        : previous.thenCombine(answer, (ignored, current) -> current);
+        ctx.channel()
+                .attr(LAST_RESPONSE)
+                .set(
+                        inOrder.handle(
+                                (current, failure) -> {
+                                    Answer sent =
+                                            failure == null
+                                                    ? current
+                                                    : Answer.error(
+                                                            HttpResponseStatus
+                                                                    .INTERNAL_SERVER_ERROR,
+                                                            "internal error");
+                                    ctx.writeAndFlush(response(sent, keepAlive));
+                                    return null;
+                                }));
     }
 
     private CompletableFuture<Answer> route(QueryStringDecoder uri, boolean get) {
@@ -147,10 +175,13 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
             return metrics();
         }
         if (path.equals("/version") && servesVersion) {
-            return CompletableFuture.completedFuture(get ? Answer.ok("application/json", VERSION_JSON)
-                    : Answer.methodNotAllowed());
+            return CompletableFuture.completedFuture(
+                    get ? Answer.ok("application/json", VERSION_JSON) : Answer.methodNotAllowed());
         }
-        if (!get && (path.equals("/health") || isChecksPath(path, "/livez") || isChecksPath(path, "/readyz"))) {
+        if (!get
+                && (path.equals("/health")
+                        || isChecksPath(path, "/livez")
+                        || isChecksPath(path, "/readyz"))) {
             return CompletableFuture.completedFuture(Answer.methodNotAllowed());
         }
         if (path.equals("/health")) {
@@ -172,55 +203,73 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private CompletableFuture<Answer> metrics() {
         try {
-            return CompletableFuture.supplyAsync(() -> Answer.ok(PROMETHEUS_TEXT, metricsScrape.get()),
-                    scrapeExecutor);
+            return CompletableFuture.supplyAsync(
+                    () -> Answer.ok(PROMETHEUS_TEXT, metricsScrape.get()), scrapeExecutor);
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(Answer.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "metrics are being rendered for other scrapes; retry"));
+            return CompletableFuture.completedFuture(
+                    Answer.error(
+                            HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "metrics are being rendered for other scrapes; retry"));
         }
     }
 
     /** etcd 3.4's {@code /health}: {@code {"health":"true"}}, or 503 with {@code "false"}. */
     private CompletableFuture<Answer> health(Map<String, List<String>> parameters) {
         Set<String> excludedAlarms = new HashSet<>(parameters.getOrDefault("exclude", List.of()));
-        return healthChecks.health().apply(excludedAlarms).toCompletableFuture()
+        return healthChecks
+                .health()
+                .apply(excludedAlarms)
+                .toCompletableFuture()
                 .orTimeout(HEALTH_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .handle((healthy, failure) -> failure == null && Boolean.TRUE.equals(healthy)
-                        ? Answer.ok(TEXT_PLAIN, "{\"health\":\"true\"}")
-                        : Answer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"health\":\"false\"}"));
+                .handle(
+                        (healthy, failure) ->
+                                failure == null && Boolean.TRUE.equals(healthy)
+                                        ? Answer.ok(TEXT_PLAIN, "{\"health\":\"true\"}")
+                                        : Answer.error(
+                                                HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                                "{\"health\":\"false\"}"));
     }
 
     /**
-     * etcd 3.6's {@code /livez} and {@code /readyz}: runs the checks (all but {@code ?exclude=} ones
-     * at the root, one at {@code /root/<check>}); 200 {@code ok} when all pass, else 503 listing each
-     * as {@code [+]name ok} or {@code [-]name failed: reason}.
+     * etcd 3.6's {@code /livez} and {@code /readyz}: runs the checks (all but {@code ?exclude=}
+     * ones at the root, one at {@code /root/<check>}); 200 {@code ok} when all pass, else 503
+     * listing each as {@code [+]name ok} or {@code [-]name failed: reason}.
      */
-    private CompletableFuture<Answer> checks(List<HealthCheck> registered, String root,
-            QueryStringDecoder uri) {
+    private CompletableFuture<Answer> checks(
+            List<HealthCheck> registered, String root, QueryStringDecoder uri) {
         String path = uri.path();
         Set<String> excluded = new HashSet<>(uri.parameters().getOrDefault("exclude", List.of()));
-        List<HealthCheck> selected = path.equals(root)
-                ? registered.stream().filter(check -> !excluded.contains(check.name())).toList()
-                : registered.stream().filter(check -> path.equals(root + "/" + check.name())).toList();
+        List<HealthCheck> selected =
+                path.equals(root)
+                        ? registered.stream()
+                                .filter(check -> !excluded.contains(check.name()))
+                                .toList()
+                        : registered.stream()
+                                .filter(check -> path.equals(root + "/" + check.name()))
+                                .toList();
         if (selected.isEmpty() && !path.equals(root)) {
             return CompletableFuture.completedFuture(
                     Answer.error(HttpResponseStatus.NOT_FOUND, "404 page not found"));
         }
-        List<CompletableFuture<String>> lines = selected.stream().map(HttpEndpoints::runCheck).toList();
+        List<CompletableFuture<String>> lines =
+                selected.stream().map(HttpEndpoints::runCheck).toList();
         boolean verbose = uri.parameters().containsKey("verbose");
-        return CompletableFuture.allOf(lines.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-            StringBuilder reason = new StringBuilder();
-            boolean failed = false;
-            for (CompletableFuture<String> line : lines) {
-                String text = line.join();
-                failed |= text.startsWith("[-]");
-                reason.append(text);
-            }
-            if (failed) {
-                return Answer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, reason.toString());
-            }
-            return Answer.ok(TEXT_PLAIN, (verbose ? reason : "") + "ok\n");
-        });
+        return CompletableFuture.allOf(lines.toArray(CompletableFuture[]::new))
+                .thenApply(
+                        ignored -> {
+                            StringBuilder reason = new StringBuilder();
+                            boolean failed = false;
+                            for (CompletableFuture<String> line : lines) {
+                                String text = line.join();
+                                failed |= text.startsWith("[-]");
+                                reason.append(text);
+                            }
+                            if (failed) {
+                                return Answer.error(
+                                        HttpResponseStatus.SERVICE_UNAVAILABLE, reason.toString());
+                            }
+                            return Answer.ok(TEXT_PLAIN, (verbose ? reason : "") + "ok\n");
+                        });
     }
 
     private static CompletableFuture<String> runCheck(HealthCheck check) {
@@ -230,14 +279,24 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
         } catch (RuntimeException e) {
             run = CompletableFuture.failedFuture(e);
         }
-        return run.orTimeout(HEALTH_TIMEOUT_SECONDS, TimeUnit.SECONDS).handle((ok, failure) ->
-                failure == null ? "[+]" + check.name() + " ok\n"
-                        : "[-]" + check.name() + " failed: " + reason(failure) + "\n");
+        return run.orTimeout(HEALTH_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .handle(
+                        (ok, failure) ->
+                                failure == null
+                                        ? "[+]" + check.name() + " ok\n"
+                                        : "[-]"
+                                                + check.name()
+                                                + " failed: "
+                                                + reason(failure)
+                                                + "\n");
     }
 
     private static String reason(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException
-                && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof java.util.concurrent.CompletionException
+                                && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure;
         if (cause instanceof java.util.concurrent.TimeoutException) {
             return "timed out after " + HEALTH_TIMEOUT_SECONDS + "s";
         }
@@ -246,8 +305,9 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static FullHttpResponse response(Answer answer, boolean keepAlive) {
         byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
-                Unpooled.wrappedBuffer(body));
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, answer.status(), Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         if (answer.status().code() >= 400) {

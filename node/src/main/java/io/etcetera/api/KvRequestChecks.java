@@ -1,12 +1,14 @@
 package io.etcetera.api;
 
 import com.google.protobuf.ByteString;
+
 import io.etcd.jetcd.api.Compare;
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RequestOp;
 import io.etcd.jetcd.api.TxnRequest;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -25,7 +27,8 @@ import java.util.Set;
  */
 public final class KvRequestChecks {
 
-    private static final Comparator<ByteString> KEY_ORDER = ByteString.unsignedLexicographicalComparator();
+    private static final Comparator<ByteString> KEY_ORDER =
+            ByteString.unsignedLexicographicalComparator();
 
     /** {@code --max-txn-ops}. */
     private final long maxTxnOps;
@@ -58,7 +61,10 @@ public final class KvRequestChecks {
         return request.getKey().isEmpty() ? EtcdError.EMPTY_KEY : null;
     }
 
-    /** etcd's {@code checkTxnRequest}, then {@code checkIntervals} on both branches, as its Txn does. */
+    /**
+     * etcd's {@code checkTxnRequest}, then {@code checkIntervals} on both branches, as its Txn
+     * does.
+     */
     public EtcdError checkTxn(TxnRequest request) {
         EtcdError error = checkTxnOps(request, maxTxnOps);
         if (error != null) {
@@ -78,8 +84,10 @@ public final class KvRequestChecks {
      * transactions are checked against what is left of the budget.
      */
     private static EtcdError checkTxnOps(TxnRequest request, long opsMax) {
-        long ops = Math.max(request.getCompareCount(),
-                Math.max(request.getSuccessCount(), request.getFailureCount()));
+        long ops =
+                Math.max(
+                        request.getCompareCount(),
+                        Math.max(request.getSuccessCount(), request.getFailureCount()));
         if (ops > opsMax) {
             return EtcdError.TOO_MANY_OPS;
         }
@@ -110,9 +118,9 @@ public final class KvRequestChecks {
     }
 
     /**
-     * etcd's {@code checkIntervals}: the keys {@code ops} put and the ranges they delete, refusing a
-     * key put twice or put inside a deleted range. Deletes of one level are collected before its puts
-     * and nested transactions are checked.
+     * etcd's {@code checkIntervals}: the keys {@code ops} put and the ranges they delete, refusing
+     * a key put twice or put inside a deleted range. Deletes of one level are collected before its
+     * puts and nested transactions are checked.
      */
     private static Writes writtenKeys(List<RequestOp> ops) {
         Writes writes = new Writes();
@@ -172,9 +180,9 @@ public final class KvRequestChecks {
     }
 
     /**
-     * A deleted key or range, compared as etcd's {@code adt} affine intervals do: {@code [key, end)}
-     * bytewise, an empty {@code end} is the single key. NB: like etcd, {@code end = "\0"} (all keys
-     * from {@code key} on) gives an empty interval, so it conflicts with no put.
+     * A deleted key or range, compared as etcd's {@code adt} affine intervals do: {@code [key,
+     * end)} bytewise, an empty {@code end} is the single key. NB: like etcd, {@code end = "\0"}
+     * (all keys from {@code key} on) gives an empty interval, so it conflicts with no put.
      */
     private record KeyInterval(ByteString key, ByteString end) {
         boolean contains(ByteString candidate) {

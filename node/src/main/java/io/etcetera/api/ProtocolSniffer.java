@@ -16,9 +16,11 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
+
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+
 import javax.net.ssl.SSLSession;
 
 /**
@@ -28,15 +30,15 @@ import javax.net.ssl.SSLSession;
  *
  * <p>gRPC clients open with HTTP/2's 24-byte connection preface ({@code PRI * HTTP/2.0...}); HTTP/1
  * clients open with a request line, which differs from the preface within its first bytes. On a
- * listener that accepts TLS, TLS is unwrapped first: always on an {@code https}-only address, and on
- * an address that etcd serves both ways when the first byte is a TLS handshake record (0x16), which
- * no plaintext request begins with.
+ * listener that accepts TLS, TLS is unwrapped first: always on an {@code https}-only address, and
+ * on an address that etcd serves both ways when the first byte is a TLS handshake record (0x16),
+ * which no plaintext request begins with.
  *
  * <p>Transitions: WAITING (buffers bytes; holds gRPC's negotiation event) → GRPC (installs gRPC's
  * negotiation handler, fires the event with the connection's addresses and TLS session, passes the
- * buffered bytes on, removes itself) or → HTTP1 (installs the HTTP/1 codec and endpoints, passes the
- * bytes on, removes itself). A connection that sends nothing decisive within
- * {@link #UNDECIDED_SECONDS_MAX} is closed.
+ * buffered bytes on, removes itself) or → HTTP1 (installs the HTTP/1 codec and endpoints, passes
+ * the bytes on, removes itself). A connection that sends nothing decisive within {@link
+ * #UNDECIDED_SECONDS_MAX} is closed.
  *
  * <p>Thread: one instance per connection, confined to its I/O thread.
  */
@@ -51,12 +53,20 @@ final class ProtocolSniffer extends ChannelInboundHandlerAdapter {
 
     private final GrpcHttp2ConnectionHandler grpcHandler;
     private final ClientListener listener;
+
     /** gRPC's negotiation event, held until the connection turns out to be gRPC. */
-    private ProtocolNegotiationEvent negotiationEvent = InternalProtocolNegotiationEvent.getDefault();
-    /** Bytes received while undecided; null when none. Invariant: released or passed on exactly once. */
+    private ProtocolNegotiationEvent negotiationEvent =
+            InternalProtocolNegotiationEvent.getDefault();
+
+    /**
+     * Bytes received while undecided; null when none. Invariant: released or passed on exactly
+     * once.
+     */
     private ByteBuf received;
+
     /** The TLS handler in front of this one, once there is one. */
     private SslHandler sslHandler;
+
     private ScheduledFuture<?> undecidedTimeout;
 
     ProtocolSniffer(GrpcHttp2ConnectionHandler grpcHandler, ClientListener listener) {
@@ -89,7 +99,8 @@ final class ProtocolSniffer extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof ProtocolNegotiationEvent negotiation) {
             negotiationEvent = negotiation;
-        } else if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+        } else if (event instanceof SslHandshakeCompletionEvent handshake
+                && !handshake.isSuccess()) {
             ctx.close();
         } else {
             ctx.fireUserEventTriggered(event);
@@ -103,12 +114,16 @@ final class ProtocolSniffer extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        received = received == null ? bytes
-                : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), received, bytes);
+        received =
+                received == null
+                        ? bytes
+                        : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(
+                                ctx.alloc(), received, bytes);
         if (!received.isReadable()) {
             return;
         }
-        if (sslHandler == null && listener.acceptsTls()
+        if (sslHandler == null
+                && listener.acceptsTls()
                 && received.getByte(received.readerIndex()) == TLS_HANDSHAKE_RECORD) {
             ByteBuf encrypted = received;
             received = null;
@@ -135,24 +150,34 @@ final class ProtocolSniffer extends ChannelInboundHandlerAdapter {
 
     /** Hands the connection to gRPC, as its own negotiators do once TLS (if any) is done. */
     private void startGrpc(ChannelHandlerContext ctx) {
-        Attributes.Builder attributes = InternalProtocolNegotiationEvent.getAttributes(negotiationEvent)
-                .toBuilder()
-                .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, ctx.channel().localAddress())
-                .set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, ctx.channel().remoteAddress())
-                .set(GrpcAttributes.ATTR_SECURITY_LEVEL,
-                        sslHandler == null ? SecurityLevel.NONE : SecurityLevel.PRIVACY_AND_INTEGRITY);
+        Attributes.Builder attributes =
+                InternalProtocolNegotiationEvent.getAttributes(negotiationEvent).toBuilder()
+                        .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, ctx.channel().localAddress())
+                        .set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, ctx.channel().remoteAddress())
+                        .set(
+                                GrpcAttributes.ATTR_SECURITY_LEVEL,
+                                sslHandler == null
+                                        ? SecurityLevel.NONE
+                                        : SecurityLevel.PRIVACY_AND_INTEGRITY);
         ProtocolNegotiationEvent event;
         if (sslHandler == null) {
-            event = InternalProtocolNegotiationEvent.withAttributes(negotiationEvent, attributes.build());
+            event =
+                    InternalProtocolNegotiationEvent.withAttributes(
+                            negotiationEvent, attributes.build());
         } else {
             SSLSession session = sslHandler.engine().getSession();
             attributes.set(Grpc.TRANSPORT_ATTR_SSL_SESSION, session);
-            event = InternalProtocolNegotiationEvent.withSecurity(
-                    InternalProtocolNegotiationEvent.withAttributes(negotiationEvent, attributes.build()),
-                    new InternalChannelz.Security(new InternalChannelz.Tls(session)));
+            event =
+                    InternalProtocolNegotiationEvent.withSecurity(
+                            InternalProtocolNegotiationEvent.withAttributes(
+                                    negotiationEvent, attributes.build()),
+                            new InternalChannelz.Security(new InternalChannelz.Tls(session)));
         }
-        ctx.pipeline().addAfter(ctx.name(), null,
-                InternalProtocolNegotiators.grpcNegotiationHandler(grpcHandler));
+        ctx.pipeline()
+                .addAfter(
+                        ctx.name(),
+                        null,
+                        InternalProtocolNegotiators.grpcNegotiationHandler(grpcHandler));
         ctx.fireUserEventTriggered(event); // gRPC's handler replaces the negotiation handler now
         passOnReceived(ctx);
     }

@@ -10,6 +10,7 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,11 +43,29 @@ final class ServerTls {
             Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
     /** DER of the AlgorithmIdentifier {rsaEncryption, NULL}. */
-    private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48,
-        (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+    private static final byte[] RSA_ALGORITHM = {
+        0x30,
+        0x0d,
+        0x06,
+        0x09,
+        0x2a,
+        (byte) 0x86,
+        0x48,
+        (byte) 0x86,
+        (byte) 0xf7,
+        0x0d,
+        0x01,
+        0x01,
+        0x01,
+        0x05,
+        0x00
+    };
+
     /** DER of the OID id-ecPublicKey. */
-    private static final byte[] EC_PUBLIC_KEY_OID = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce,
-        0x3d, 0x02, 0x01};
+    private static final byte[] EC_PUBLIC_KEY_OID = {
+        0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01
+    };
+
     private static final byte[] VERSION_ZERO = {0x02, 0x01, 0x00};
 
     private ServerTls() {}
@@ -56,27 +75,38 @@ final class ServerTls {
         Path certFile = tls.certFile().orElseThrow();
         Path keyFile = tls.keyFile().orElseThrow();
         try {
-            SslContextBuilder builder = SslContextBuilder
-                    .forServer(privateKey(keyFile), certificates(certFile).toArray(X509Certificate[]::new))
-                    .sslProvider(SslProvider.JDK)
-                    .protocols("TLSv1.3", "TLSv1.2")
-                    .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
-                            SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_1_1, ApplicationProtocolNames.HTTP_2));
+            SslContextBuilder builder =
+                    SslContextBuilder.forServer(
+                                    privateKey(keyFile),
+                                    certificates(certFile).toArray(X509Certificate[]::new))
+                            .sslProvider(SslProvider.JDK)
+                            .protocols("TLSv1.3", "TLSv1.2")
+                            .applicationProtocolConfig(
+                                    new ApplicationProtocolConfig(
+                                            Protocol.ALPN,
+                                            SelectorFailureBehavior.NO_ADVERTISE,
+                                            SelectedListenerFailureBehavior.ACCEPT,
+                                            ApplicationProtocolNames.HTTP_1_1,
+                                            ApplicationProtocolNames.HTTP_2));
             if (tls.trustedCaFile().isPresent()) {
-                builder.trustManager(certificates(tls.trustedCaFile().get()).toArray(X509Certificate[]::new));
+                builder.trustManager(
+                        certificates(tls.trustedCaFile().get()).toArray(X509Certificate[]::new));
             }
             builder.clientAuth(tls.clientCertAuth() ? ClientAuth.REQUIRE : ClientAuth.NONE);
             return builder.build();
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IOException("cannot use TLS files " + certFile + ", " + keyFile + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot use TLS files " + certFile + ", " + keyFile + ": " + e.getMessage(), e);
         }
     }
 
-    private static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
+    private static List<X509Certificate> certificates(Path file)
+            throws IOException, GeneralSecurityException {
         try (InputStream in = Files.newInputStream(file)) {
-            List<X509Certificate> certificates = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(in).stream().map(X509Certificate.class::cast).toList();
+            List<X509Certificate> certificates =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                            .map(X509Certificate.class::cast)
+                            .toList();
             if (certificates.isEmpty()) {
                 throw new IOException("no certificate in " + file);
             }
@@ -92,23 +122,29 @@ final class ServerTls {
                 case "PRIVATE KEY":
                     return pkcs8(der, file);
                 case "RSA PRIVATE KEY":
-                    return KeyFactory.getInstance("RSA").generatePrivate(
-                            new PKCS8EncodedKeySpec(sequence(VERSION_ZERO, RSA_ALGORITHM, tlv(0x04, der))));
+                    return KeyFactory.getInstance("RSA")
+                            .generatePrivate(
+                                    new PKCS8EncodedKeySpec(
+                                            sequence(VERSION_ZERO, RSA_ALGORITHM, tlv(0x04, der))));
                 case "EC PRIVATE KEY":
                     byte[] algorithm = tlv(0x30, concat(EC_PUBLIC_KEY_OID, ecCurve(der, file)));
-                    return KeyFactory.getInstance("EC").generatePrivate(
-                            new PKCS8EncodedKeySpec(sequence(VERSION_ZERO, algorithm, tlv(0x04, der))));
+                    return KeyFactory.getInstance("EC")
+                            .generatePrivate(
+                                    new PKCS8EncodedKeySpec(
+                                            sequence(VERSION_ZERO, algorithm, tlv(0x04, der))));
                 default:
                     break; // e.g. EC PARAMETERS, which openssl writes before an EC key
             }
         }
-        throw new IOException("no PEM private key (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY) in " + file);
+        throw new IOException(
+                "no PEM private key (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY) in " + file);
     }
 
     private static PrivateKey pkcs8(byte[] der, Path file) throws IOException {
         for (String algorithm : List.of("RSA", "EC", "EdDSA", "RSASSA-PSS", "DSA")) {
             try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+                return KeyFactory.getInstance(algorithm)
+                        .generatePrivate(new PKCS8EncodedKeySpec(der));
             } catch (GeneralSecurityException e) {
                 // not this algorithm: try the next
             }

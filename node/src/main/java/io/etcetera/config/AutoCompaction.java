@@ -38,8 +38,11 @@ public record AutoCompaction(Mode mode, Duration retentionPeriod, long retention
         }
         if (mode == Mode.REVISION) {
             // NB: etcd reads "1h" in revision mode as 3.6e12 revisions; a revision count is meant.
-            throw ConfigException.invalid("error parsing CompactionRetention: revision mode takes a "
-                    + "number of revisions, not \"" + retention + "\"");
+            throw ConfigException.invalid(
+                    "error parsing CompactionRetention: revision mode takes a "
+                            + "number of revisions, not \""
+                            + retention
+                            + "\"");
         }
         try {
             return new AutoCompaction(mode, GoDuration.parse(retention), 0);

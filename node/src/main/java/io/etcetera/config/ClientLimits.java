@@ -13,8 +13,13 @@ import java.time.Duration;
  * @param grpcKeepAliveMinTime {@code --grpc-keepalive-min-time}: clients pinging more often are
  *     disconnected
  * @param grpcKeepAliveInterval {@code --grpc-keepalive-interval}: server ping interval (zero: none)
- * @param grpcKeepAliveTimeout {@code --grpc-keepalive-timeout}: wait for a ping's answer (zero: none)
+ * @param grpcKeepAliveTimeout {@code --grpc-keepalive-timeout}: wait for a ping's answer (zero:
+ *     none)
  */
-public record ClientLimits(long maxRequestBytes, long maxTxnOps, long maxConcurrentStreams,
-        Duration grpcKeepAliveMinTime, Duration grpcKeepAliveInterval, Duration grpcKeepAliveTimeout) {
-}
+public record ClientLimits(
+        long maxRequestBytes,
+        long maxTxnOps,
+        long maxConcurrentStreams,
+        Duration grpcKeepAliveMinTime,
+        Duration grpcKeepAliveInterval,
+        Duration grpcKeepAliveTimeout) {}

@@ -4,9 +4,9 @@ package io.etcetera.config;
  * A command line or environment that etcd would refuse, with etcd's message and exit status.
  *
  * <p>etcd exits with status 2 when Go's flag package rejects the command line (an unknown flag, a
- * value that does not parse) and with status 1 when the parsed flags fail its cross-checks (election
- * timeout shorter than five heartbeats, an https URL without a certificate). The message names the
- * flag in etcd's words, so a user can search etcd's documentation for it. Immutable.
+ * value that does not parse) and with status 1 when the parsed flags fail its cross-checks
+ * (election timeout shorter than five heartbeats, an https URL without a certificate). The message
+ * names the flag in etcd's words, so a user can search etcd's documentation for it. Immutable.
  */
 public final class ConfigException extends RuntimeException {
 
@@ -23,7 +23,10 @@ public final class ConfigException extends RuntimeException {
         this.exitStatus = exitStatus;
     }
 
-    /** A command line that Go's flag package rejects, e.g. {@code flag provided but not defined: -x}. */
+    /**
+     * A command line that Go's flag package rejects, e.g. {@code flag provided but not defined:
+     * -x}.
+     */
     static ConfigException badFlag(String message) {
         return new ConfigException(message, EXIT_BAD_FLAG);
     }
@@ -33,7 +36,9 @@ public final class ConfigException extends RuntimeException {
         return new ConfigException(message, EXIT_INVALID_CONFIG);
     }
 
-    /** The process exit status etcd uses for this error: 2 for a bad flag, 1 for an invalid config. */
+    /**
+     * The process exit status etcd uses for this error: 2 for a bad flag, 1 for an invalid config.
+     */
     public int exitStatus() {
         return exitStatus;
     }

@@ -10,10 +10,10 @@ import java.util.Optional;
  * The configuration of one member, read from etcd 3.4's flags and {@code ETCD_*} variables with
  * etcd's defaults (see {@link EtcdCommandLine}).
  *
- * <p>Invariants: it passed etcd's checks ({@code embed.Config.Validate} and those of
- * {@code embed.StartEtcd}): URL lists are sorted and free of duplicates; listen URLs bind an IP
- * literal or {@code localhost}; advertised URLs have a host; every {@code https} URL has a
- * certificate and key; the Raft timing is sane ({@link RaftTiming}). Immutable.
+ * <p>Invariants: it passed etcd's checks ({@code embed.Config.Validate} and those of {@code
+ * embed.StartEtcd}): URL lists are sorted and free of duplicates; listen URLs bind an IP literal or
+ * {@code localhost}; advertised URLs have a host; every {@code https} URL has a certificate and
+ * key; the Raft timing is sane ({@link RaftTiming}). Immutable.
  *
  * @param name {@code --name}
  * @param dataDir {@code --data-dir}, {@code <name>.etcd} by default
@@ -70,21 +70,21 @@ public record EtcdConfig(
     }
 
     /**
-     * Reads a config from etcd command-line arguments alone, ignoring the environment: for tests and
-     * tools. Throws {@link ConfigException} as etcd would refuse them.
+     * Reads a config from etcd command-line arguments alone, ignoring the environment: for tests
+     * and tools. Throws {@link ConfigException} as etcd would refuse them.
      */
     public static EtcdConfig of(String... arguments) {
         EtcdCommandLine.Launch launch = EtcdCommandLine.parse(List.of(arguments), Map.of());
         if (launch instanceof EtcdCommandLine.Start start) {
             return start.config();
         }
-        throw new IllegalArgumentException("arguments ask for help or the version, not a member: "
-                + List.of(arguments));
+        throw new IllegalArgumentException(
+                "arguments ask for help or the version, not a member: " + List.of(arguments));
     }
 
     /**
-     * The checks etcd makes before bootstrapping a member whose data dir is empty; see
-     * {@link InitialCluster#verifyBootstrap}. Throws {@link ConfigException}.
+     * The checks etcd makes before bootstrapping a member whose data dir is empty; see {@link
+     * InitialCluster#verifyBootstrap}. Throws {@link ConfigException}.
      */
     public void verifyBootstrap() {
         initialCluster.verifyBootstrap(name, initialAdvertisePeerUrls, initialClusterState);

@@ -10,34 +10,42 @@ import java.util.Locale;
  * {@code scheme://host:port} and nothing else.
  *
  * <p>Invariants: the scheme is one of etcd's four ({@code http}, {@code https}, {@code unix},
- * {@code unixs}), lower case; there is no path; the port is empty or decimal digits. Parsing follows
- * etcd's {@code types.NewURLs} and Go's {@code url.Parse}, with their error messages. The host is
- * kept as written (an IPv6 literal without its brackets). Immutable.
+ * {@code unixs}), lower case; there is no path; the port is empty or decimal digits. Parsing
+ * follows etcd's {@code types.NewURLs} and Go's {@code url.Parse}, with their error messages. The
+ * host is kept as written (an IPv6 literal without its brackets). Immutable.
  */
 public record EtcdUrl(String scheme, String host, String port) implements Comparable<EtcdUrl> {
 
-    /** Parses one URL as etcd does, or throws {@link IllegalArgumentException} with etcd's message. */
+    /**
+     * Parses one URL as etcd does, or throws {@link IllegalArgumentException} with etcd's message.
+     */
     static EtcdUrl parse(String written) {
         String text = written.strip();
         int colon = text.indexOf(':');
-        String scheme = colon > 0 && isSchemeName(text.substring(0, colon))
-                ? text.substring(0, colon).toLowerCase(Locale.ROOT) : "";
+        String scheme =
+                colon > 0 && isSchemeName(text.substring(0, colon))
+                        ? text.substring(0, colon).toLowerCase(Locale.ROOT)
+                        : "";
         if (colon == 0) {
             throw new IllegalArgumentException("parse \"" + text + "\": missing protocol scheme");
         }
         int slash = text.indexOf('/');
         if (scheme.isEmpty() && colon > 0 && (slash < 0 || colon < slash)) {
             // Go's url.Parse refuses "127.0.0.1:2379": no scheme, and a colon in the first segment.
-            throw new IllegalArgumentException("parse \"" + text
-                    + "\": first path segment in URL cannot contain colon");
+            throw new IllegalArgumentException(
+                    "parse \"" + text + "\": first path segment in URL cannot contain colon");
         }
-        if (!scheme.equals("http") && !scheme.equals("https")
-                && !scheme.equals("unix") && !scheme.equals("unixs")) {
-            throw new IllegalArgumentException("URL scheme must be http, https, unix, or unixs: " + text);
+        if (!scheme.equals("http")
+                && !scheme.equals("https")
+                && !scheme.equals("unix")
+                && !scheme.equals("unixs")) {
+            throw new IllegalArgumentException(
+                    "URL scheme must be http, https, unix, or unixs: " + text);
         }
         String afterScheme = text.substring(colon + 1);
         if (!afterScheme.startsWith("//")) {
-            throw new IllegalArgumentException("URL address does not have the form \"host:port\": " + text);
+            throw new IllegalArgumentException(
+                    "URL address does not have the form \"host:port\": " + text);
         }
         String authorityAndPath = afterScheme.substring(2);
         int pathStart = firstOf(authorityAndPath, "/?#");
@@ -116,21 +124,24 @@ public record EtcdUrl(String scheme, String host, String port) implements Compar
     }
 
     /**
-     * The address to bind for this URL. {@code localhost} binds the IPv4 loopback, as Go's
-     * {@code net.Listen} does; any other host must be an IP literal (checked at parse time).
+     * The address to bind for this URL. {@code localhost} binds the IPv4 loopback, as Go's {@code
+     * net.Listen} does; any other host must be an IP literal (checked at parse time).
      */
     public InetSocketAddress bindAddress() {
         try {
-            InetAddress address = host.equals("localhost")
-                    ? InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1})
-                    : InetAddress.getByName(host);
+            InetAddress address =
+                    host.equals("localhost")
+                            ? InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1})
+                            : InetAddress.getByName(host);
             return new InetSocketAddress(address, portNumber());
         } catch (UnknownHostException e) {
             throw new IllegalStateException("bind address " + this + " is not an IP literal", e);
         }
     }
 
-    /** {@code host:port}, with brackets around an IPv6 literal, as etcd writes a URL's host part. */
+    /**
+     * {@code host:port}, with brackets around an IPv6 literal, as etcd writes a URL's host part.
+     */
     public String hostPort() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * A list of URLs as etcd reads it: each parsed by {@link EtcdUrl#parse}, then sorted
- * ({@code types.NewURLs}); URL flags also drop duplicates ({@code flags.UniqueURLs}), so two
- * spellings of one command line give one config. Stateless.
+ * A list of URLs as etcd reads it: each parsed by {@link EtcdUrl#parse}, then sorted ({@code
+ * types.NewURLs}); URL flags also drop duplicates ({@code flags.UniqueURLs}), so two spellings of
+ * one command line give one config. Stateless.
  */
 final class EtcdUrls {
 

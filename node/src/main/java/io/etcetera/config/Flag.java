@@ -9,16 +9,26 @@ import java.util.Locale;
  *
  * <p>Invariant: {@code defaultText} parses as {@code kind}. Immutable.
  */
-record Flag(String name, FlagKind kind, String defaultText, List<String> choices, Support support,
+record Flag(
+        String name,
+        FlagKind kind,
+        String defaultText,
+        List<String> choices,
+        Support support,
         String usage) {
 
     /** What Etcetera does with a flag that etcd 3.4 accepts. */
     enum Support {
         /** Read into {@link EtcdConfig}. */
         USED,
-        /** Accepted, so etcd command lines keep working; has no effect, and setting it prints a warning. */
+        /**
+         * Accepted, so etcd command lines keep working; has no effect, and setting it prints a
+         * warning.
+         */
         IGNORED,
-        /** Refused with a message when set to anything but its default: Etcetera lacks the feature. */
+        /**
+         * Refused with a message when set to anything but its default: Etcetera lacks the feature.
+         */
         REFUSED
     }
 
@@ -38,8 +48,8 @@ record Flag(String name, FlagKind kind, String defaultText, List<String> choices
         return new Flag(name, kind, defaultText, List.of(), Support.REFUSED, usage);
     }
 
-    static Flag choice(String name, String defaultText, List<String> choices, Support support,
-            String usage) {
+    static Flag choice(
+            String name, String defaultText, List<String> choices, Support support, String usage) {
         return new Flag(name, FlagKind.CHOICE, defaultText, choices, support, usage);
     }
 
@@ -56,7 +66,9 @@ record Flag(String name, FlagKind kind, String defaultText, List<String> choices
         return parse(defaultText);
     }
 
-    /** The environment variable etcd reads for this flag: {@code ETCD_} and the name in capitals. */
+    /**
+     * The environment variable etcd reads for this flag: {@code ETCD_} and the name in capitals.
+     */
     String environmentName() {
         return "ETCD_" + name.replace('-', '_').toUpperCase(Locale.ROOT);
     }

@@ -7,9 +7,9 @@ import java.util.TreeSet;
 
 /**
  * The Go type behind an etcd flag, which decides its syntax and its error message. Values parse to
- * {@link Boolean}, {@link String}, {@link Long}, {@link java.time.Duration}, {@code List<EtcdUrl>} or
- * {@code List<String>}; a value that does not parse throws {@link IllegalArgumentException} whose
- * message is what Go's flag package appends after {@code invalid value "x" for flag -name: }.
+ * {@link Boolean}, {@link String}, {@link Long}, {@link java.time.Duration}, {@code List<EtcdUrl>}
+ * or {@code List<String>}; a value that does not parse throws {@link IllegalArgumentException}
+ * whose message is what Go's flag package appends after {@code invalid value "x" for flag -name: }.
  */
 enum FlagKind {
     /** Go {@code bool}: {@code 1 t T TRUE true True} and {@code 0 f F FALSE false False}. */
@@ -19,27 +19,34 @@ enum FlagKind {
     /** Go {@code int}/{@code int64}: {@code strconv.ParseInt(s, 0, 64)}. */
     INT,
     /**
-     * Go {@code uint}/{@code uint64}: {@code strconv.ParseUint(s, 0, 64)}. NB: values past
-     * {@link Long#MAX_VALUE} are refused as out of range, a bound no etcd setting comes near.
+     * Go {@code uint}/{@code uint64}: {@code strconv.ParseUint(s, 0, 64)}. NB: values past {@link
+     * Long#MAX_VALUE} are refused as out of range, a bound no etcd setting comes near.
      */
     UINT,
     /** etcd's {@code flags.Uint32Value}, whose errors are strconv's own. */
     UINT32,
     /** Go {@code time.Duration}. */
     DURATION,
-    /** etcd's {@code flags.UniqueURLs}: comma-separated URLs, sorted, each once; "" keeps the value. */
+    /**
+     * etcd's {@code flags.UniqueURLs}: comma-separated URLs, sorted, each once; "" keeps the value.
+     */
     URLS,
     /** etcd's {@code flags.UniqueStringsValue}: comma-separated, sorted, each once. */
     STRINGS,
     /** etcd's {@code flags.SelectiveStringValue}: one of a fixed set of words. */
     CHOICE,
-    /** etcd's {@code flags.IgnoredFlag}: a flag from older etcd that any value leaves without effect. */
+    /**
+     * etcd's {@code flags.IgnoredFlag}: a flag from older etcd that any value leaves without
+     * effect.
+     */
     IGNORED;
 
     private static final String PARSE_ERROR = "parse error";
     private static final String RANGE_ERROR = "value out of range";
 
-    /** Whether Go's flag package lets the flag stand without a value ({@code --client-cert-auth}). */
+    /**
+     * Whether Go's flag package lets the flag stand without a value ({@code --client-cert-auth}).
+     */
     boolean isBool() {
         return this == BOOL || this == IGNORED;
     }
@@ -129,7 +136,8 @@ enum FlagKind {
         }
         BigInteger value = new BigInteger(digits, radix);
         value = negative ? value.negate() : value;
-        BigInteger max = BigInteger.ONE.shiftLeft(signed ? bits - 1 : bits).subtract(BigInteger.ONE);
+        BigInteger max =
+                BigInteger.ONE.shiftLeft(signed ? bits - 1 : bits).subtract(BigInteger.ONE);
         BigInteger min = signed ? BigInteger.ONE.shiftLeft(bits - 1).negate() : BigInteger.ZERO;
         if (value.compareTo(max) > 0 || value.compareTo(min) < 0) {
             throw new IllegalArgumentException(RANGE_ERROR);

@@ -29,12 +29,15 @@ final class FlagParser {
     private boolean helpRequested;
 
     private FlagParser() {
-        EtcdFlags.BY_NAME.values().forEach(flag -> valuesByName.put(flag.name(), flag.defaultValue()));
+        EtcdFlags.BY_NAME
+                .values()
+                .forEach(flag -> valuesByName.put(flag.name(), flag.defaultValue()));
     }
 
     /**
      * Parses {@code arguments} and {@code environment}; returns null when the command line asks for
-     * help ({@code -h}, {@code --help}), as Go's {@code flag.ErrHelp}. Throws {@link ConfigException}.
+     * help ({@code -h}, {@code --help}), as Go's {@code flag.ErrHelp}. Throws {@link
+     * ConfigException}.
      */
     static FlagValues parse(List<String> arguments, Map<String, String> environment) {
         FlagParser parser = new FlagParser();
@@ -43,8 +46,9 @@ final class FlagParser {
             return null;
         }
         if (!parser.positional.isEmpty()) {
-            throw ConfigException.invalid(EtcdCommandLine.verifyingFlags(
-                    "'" + parser.positional.get(0) + "' is not a valid flag"));
+            throw ConfigException.invalid(
+                    EtcdCommandLine.verifyingFlags(
+                            "'" + parser.positional.get(0) + "' is not a valid flag"));
         }
         if (!parser.bool("version")) {
             parser.applyEnvironment(environment);
@@ -109,12 +113,19 @@ final class FlagParser {
             set(flag, value);
         } catch (IllegalArgumentException e) {
             if (flag.kind().isBool()) {
-                throw ConfigException.badFlag(valueGiven
-                        ? String.format("invalid boolean value \"%s\" for -%s: %s", value, flag.name(), e.getMessage())
-                        : String.format("invalid boolean flag %s: %s", flag.name(), e.getMessage()));
+                throw ConfigException.badFlag(
+                        valueGiven
+                                ? String.format(
+                                        "invalid boolean value \"%s\" for -%s: %s",
+                                        value, flag.name(), e.getMessage())
+                                : String.format(
+                                        "invalid boolean flag %s: %s",
+                                        flag.name(), e.getMessage()));
             }
-            throw ConfigException.badFlag(String.format(
-                    "invalid value \"%s\" for flag -%s: %s", value, flag.name(), e.getMessage()));
+            throw ConfigException.badFlag(
+                    String.format(
+                            "invalid value \"%s\" for flag -%s: %s",
+                            value, flag.name(), e.getMessage()));
         }
         setOnCommandLine.add(flag.name());
     }
@@ -127,13 +138,16 @@ final class FlagParser {
         valuesByName.put(flag.name(), flag.parse(value));
         explicitlySet.add(flag.name());
         if (flag.kind() == FlagKind.IGNORED) {
-            warnings.add(String.format("flag \"-%s\" is no longer supported - ignoring.", flag.name()));
+            warnings.add(
+                    String.format("flag \"-%s\" is no longer supported - ignoring.", flag.name()));
         }
     }
 
     private void applyEnvironment(Map<String, String> environment) {
         Map<String, Flag> flagsByVariable = new TreeMap<>();
-        EtcdFlags.BY_NAME.values().forEach(flag -> flagsByVariable.put(flag.environmentName(), flag));
+        EtcdFlags.BY_NAME
+                .values()
+                .forEach(flag -> flagsByVariable.put(flag.environmentName(), flag));
         for (Flag flag : flagsByVariable.values()) {
             String value = environment.get(flag.environmentName());
             if (setOnCommandLine.contains(flag.name()) || value == null || value.isEmpty()) {
@@ -142,20 +156,35 @@ final class FlagParser {
             try {
                 set(flag, value);
             } catch (IllegalArgumentException e) {
-                throw ConfigException.invalid(EtcdCommandLine.verifyingFlags(String.format(
-                        "invalid value \"%s\" for %s: %s", value, flag.environmentName(), e.getMessage())));
+                throw ConfigException.invalid(
+                        EtcdCommandLine.verifyingFlags(
+                                String.format(
+                                        "invalid value \"%s\" for %s: %s",
+                                        value, flag.environmentName(), e.getMessage())));
             }
         }
-        new TreeMap<>(environment).forEach((variable, value) -> {
-            Flag flag = flagsByVariable.get(variable);
-            if (flag != null && setOnCommandLine.contains(flag.name())) {
-                throw ConfigException.invalid(String.format("conflicting environment variable \"%s\" is "
-                        + "shadowed by corresponding command-line flag (either unset environment "
-                        + "variable or disable flag)", variable));
-            }
-            if (flag == null && variable.startsWith("ETCD_") && !variable.equals("ETCD_CONFIG_FILE")) {
-                warnings.add("unrecognized environment variable " + variable + "=" + value);
-            }
-        });
+        new TreeMap<>(environment)
+                .forEach(
+                        (variable, value) -> {
+                            Flag flag = flagsByVariable.get(variable);
+                            if (flag != null && setOnCommandLine.contains(flag.name())) {
+                                throw ConfigException.invalid(
+                                        String.format(
+                                                "conflicting environment variable \"%s\" is"
+                                                    + " shadowed by corresponding command-line flag"
+                                                    + " (either unset environment variable or"
+                                                    + " disable flag)",
+                                                variable));
+                            }
+                            if (flag == null
+                                    && variable.startsWith("ETCD_")
+                                    && !variable.equals("ETCD_CONFIG_FILE")) {
+                                warnings.add(
+                                        "unrecognized environment variable "
+                                                + variable
+                                                + "="
+                                                + value);
+                            }
+                        });
     }
 }

@@ -10,10 +10,11 @@ import java.util.Set;
  * etcd's default; plus which flags were given explicitly, which etcd's derived defaults depend on
  * (an explicit {@code --listen-client-urls} drops the default {@code --advertise-client-urls}).
  *
- * <p>Invariant: {@code valuesByName} has a value of the flag's kind for every flag in
- * {@link EtcdFlags#BY_NAME}. Immutable.
+ * <p>Invariant: {@code valuesByName} has a value of the flag's kind for every flag in {@link
+ * EtcdFlags#BY_NAME}. Immutable.
  */
-record FlagValues(Map<String, Object> valuesByName, Set<String> explicitlySet, List<String> warnings) {
+record FlagValues(
+        Map<String, Object> valuesByName, Set<String> explicitlySet, List<String> warnings) {
 
     FlagValues {
         valuesByName = Map.copyOf(valuesByName);

@@ -3,15 +3,17 @@ package io.etcetera.config;
 import java.time.Duration;
 
 /**
- * Parses durations as Go's {@code time.ParseDuration} does, since etcd's duration flags
- * ({@code --grpc-keepalive-interval=2h}, {@code --auto-compaction-retention=30m}) take that syntax:
- * an optional sign, then one or more decimal numbers each with a unit ({@code ns}, {@code us},
- * {@code µs}, {@code ms}, {@code s}, {@code m}, {@code h}), e.g. {@code 1h30m} or {@code 1.5s}. A
- * bare {@code 0} needs no unit. Error messages are Go's, as etcd prints them. Stateless.
+ * Parses durations as Go's {@code time.ParseDuration} does, since etcd's duration flags ({@code
+ * --grpc-keepalive-interval=2h}, {@code --auto-compaction-retention=30m}) take that syntax: an
+ * optional sign, then one or more decimal numbers each with a unit ({@code ns}, {@code us}, {@code
+ * µs}, {@code ms}, {@code s}, {@code m}, {@code h}), e.g. {@code 1h30m} or {@code 1.5s}. A bare
+ * {@code 0} needs no unit. Error messages are Go's, as etcd prints them. Stateless.
  */
 final class GoDuration {
 
-    /** Go's durations are int64 nanoseconds; the magnitude may reach 2^63 only for a negative value. */
+    /**
+     * Go's durations are int64 nanoseconds; the magnitude may reach 2^63 only for a negative value.
+     */
     private static final long MAGNITUDE_MAX_UNSIGNED = Long.MIN_VALUE; // 1 << 63, read as unsigned
 
     private GoDuration() {}
@@ -105,11 +107,14 @@ final class GoDuration {
                 throw invalid(whole);
             }
             int unitStart = index;
-            while (index < rest.length() && rest.charAt(index) != '.' && !isDigit(rest.charAt(index))) {
+            while (index < rest.length()
+                    && rest.charAt(index) != '.'
+                    && !isDigit(rest.charAt(index))) {
                 index++;
             }
             if (index == unitStart) {
-                throw new IllegalArgumentException("time: missing unit in duration \"" + whole + "\"");
+                throw new IllegalArgumentException(
+                        "time: missing unit in duration \"" + whole + "\"");
             }
             String unit = rest.substring(unitStart, index);
             long unitNanos = unitNanos(unit);

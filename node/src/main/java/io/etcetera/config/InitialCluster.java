@@ -10,9 +10,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The {@code --initial-cluster} flag: each bootstrap member's name and peer URLs, e.g.
- * {@code infra0=http://10.0.1.10:2380,infra1=http://10.0.1.11:2380}. A name may repeat to give a
- * member several URLs.
+ * The {@code --initial-cluster} flag: each bootstrap member's name and peer URLs, e.g. {@code
+ * infra0=http://10.0.1.10:2380,infra1=http://10.0.1.11:2380}. A name may repeat to give a member
+ * several URLs.
  *
  * <p>Invariants: names are sorted; each member has at least one URL, and its URLs are sorted and
  * free of duplicates (etcd's {@code types.URLsMap}). Immutable.
@@ -26,9 +26,9 @@ public record InitialCluster(Map<String, List<EtcdUrl>> peerUrlsByName) {
     }
 
     /**
-     * Parses the flag's value as etcd's {@code types.NewURLsMap} does: comma-separated
-     * {@code name=url} pairs; empty items are skipped. Throws {@link IllegalArgumentException} with
-     * etcd's URL message.
+     * Parses the flag's value as etcd's {@code types.NewURLsMap} does: comma-separated {@code
+     * name=url} pairs; empty items are skipped. Throws {@link IllegalArgumentException} with etcd's
+     * URL message.
      */
     static InitialCluster parse(String text) {
         Map<String, List<String>> writtenByName = new LinkedHashMap<>();
@@ -55,17 +55,19 @@ public record InitialCluster(Map<String, List<EtcdUrl>> peerUrlsByName) {
     }
 
     /**
-     * The checks etcd makes before it bootstraps a member with an empty data dir (etcd's
-     * {@code ServerConfig.VerifyBootstrap} for a new cluster, {@code VerifyJoinExisting} for an existing
-     * one): this member is listed, its advertised peer URLs are the ones listed for it (new cluster),
-     * and no URL is listed twice. The server calls this only when it bootstraps: a member restarting
-     * from its data dir ignores {@code --initial-cluster}, as etcd does.
+     * The checks etcd makes before it bootstraps a member with an empty data dir (etcd's {@code
+     * ServerConfig.VerifyBootstrap} for a new cluster, {@code VerifyJoinExisting} for an existing
+     * one): this member is listed, its advertised peer URLs are the ones listed for it (new
+     * cluster), and no URL is listed twice. The server calls this only when it bootstraps: a member
+     * restarting from its data dir ignores {@code --initial-cluster}, as etcd does.
      */
     public void verifyBootstrap(String name, List<EtcdUrl> advertisePeerUrls, ClusterState state) {
         List<EtcdUrl> listed = peerUrlsByName.get(name);
         if (listed == null) {
-            throw ConfigException.invalid(String.format(
-                    "couldn't find local name \"%s\" in the initial cluster configuration", name));
+            throw ConfigException.invalid(
+                    String.format(
+                            "couldn't find local name \"%s\" in the initial cluster configuration",
+                            name));
         }
         if (state == ClusterState.NEW) {
             verifyAdvertiseMatches(name, listed, advertisePeerUrls);
@@ -80,23 +82,33 @@ public record InitialCluster(Map<String, List<EtcdUrl>> peerUrlsByName) {
         }
     }
 
-    private void verifyAdvertiseMatches(String name, List<EtcdUrl> listed, List<EtcdUrl> advertised) {
+    private void verifyAdvertiseMatches(
+            String name, List<EtcdUrl> listed, List<EtcdUrl> advertised) {
         List<EtcdUrl> advertisedSorted = advertised.stream().sorted().toList();
         if (listed.equals(advertisedSorted)) {
             return;
         }
-        List<String> missingFromAdvertised = listed.stream()
-                .filter(url -> !advertised.contains(url)).map(url -> name + "=" + url).toList();
+        List<String> missingFromAdvertised =
+                listed.stream()
+                        .filter(url -> !advertised.contains(url))
+                        .map(url -> name + "=" + url)
+                        .toList();
         if (!missingFromAdvertised.isEmpty()) {
-            throw ConfigException.invalid(String.format(
-                    "--initial-cluster has %s but missing from --initial-advertise-peer-urls=%s (%s)",
-                    String.join(",", missingFromAdvertised), join(advertisedSorted),
-                    resolvedMismatch(advertisedSorted, listed)));
+            throw ConfigException.invalid(
+                    String.format(
+                            "--initial-cluster has %s but missing from"
+                                    + " --initial-advertise-peer-urls=%s (%s)",
+                            String.join(",", missingFromAdvertised),
+                            join(advertisedSorted),
+                            resolvedMismatch(advertisedSorted, listed)));
         }
-        String missingFromCluster = join(advertisedSorted.stream().filter(url -> !listed.contains(url)).toList());
-        throw ConfigException.invalid(String.format(
-                "--initial-advertise-peer-urls has %s but missing from --initial-cluster=%s",
-                missingFromCluster, ofMember(name, advertisedSorted)));
+        String missingFromCluster =
+                join(advertisedSorted.stream().filter(url -> !listed.contains(url)).toList());
+        throw ConfigException.invalid(
+                String.format(
+                        "--initial-advertise-peer-urls has %s but missing from"
+                                + " --initial-cluster=%s",
+                        missingFromCluster, ofMember(name, advertisedSorted)));
     }
 
     /** etcd's {@code netutil.URLStringsEqual} error, which it appends to the message. */
@@ -113,7 +125,9 @@ public record InitialCluster(Map<String, List<EtcdUrl>> peerUrlsByName) {
     }
 
     private static String goQuoted(List<EtcdUrl> urls) {
-        return urls.stream().map(url -> "\"" + url + "\"").collect(Collectors.joining(" ", "[", "]"));
+        return urls.stream()
+                .map(url -> "\"" + url + "\"")
+                .collect(Collectors.joining(" ", "[", "]"));
     }
 
     private static String join(List<EtcdUrl> urls) {

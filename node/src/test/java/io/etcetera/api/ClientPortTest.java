@@ -7,6 +7,13 @@ import io.etcd.jetcd.maintenance.StatusResponse;
 import io.etcetera.config.EtcdConfig;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,16 +22,12 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The client port serves etcd's gRPC services and HTTP/1.1 on one TCP port, reached by real clients:
- * jetcd, the real etcdctl with both endpoint forms users type, and an HTTP client. The services are
- * test-only ({@link FixedStatusMaintenance}, {@link LimitCheckingKv}); what is under test is the port.
+ * The client port serves etcd's gRPC services and HTTP/1.1 on one TCP port, reached by real
+ * clients: jetcd, the real etcdctl with both endpoint forms users type, and an HTTP client. The
+ * services are test-only ({@link FixedStatusMaintenance}, {@link LimitCheckingKv}); what is under
+ * test is the port.
  */
 class ClientPortTest {
 
@@ -32,23 +35,48 @@ class ClientPortTest {
     private static ClientPort port;
     private static InetSocketAddress client;
     private static InetSocketAddress metrics;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void startPort() throws Exception {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.counter("etcetera_test_requests_total").increment(3);
-        EtcdConfig config = EtcdConfig.of("--listen-client-urls", "http://127.0.0.1:0",
-                "--advertise-client-urls", "http://127.0.0.1:2379",
-                "--listen-metrics-urls", "http://127.0.0.1:0");
-        HealthChecks health = new HealthChecks(
-                excludedAlarms -> CompletableFuture.completedFuture(excludedAlarms.contains("NOSPACE")),
-                List.of(new HealthCheck("serializable_read", () -> CompletableFuture.completedFuture(null))),
-                List.of(new HealthCheck("serializable_read", () -> CompletableFuture.completedFuture(null)),
-                        new HealthCheck("linearizable_read", () -> CompletableFuture.failedFuture(
-                                new IllegalStateException("etcdserver: no leader")))));
-        port = new ClientPort(config, List.of(new FixedStatusMaintenance().bindService(),
-                new LimitCheckingKv(128, 1_572_864).bindService()), health, registry::scrape);
+        EtcdConfig config =
+                EtcdConfig.of(
+                        "--listen-client-urls",
+                        "http://127.0.0.1:0",
+                        "--advertise-client-urls",
+                        "http://127.0.0.1:2379",
+                        "--listen-metrics-urls",
+                        "http://127.0.0.1:0");
+        HealthChecks health =
+                new HealthChecks(
+                        excludedAlarms ->
+                                CompletableFuture.completedFuture(
+                                        excludedAlarms.contains("NOSPACE")),
+                        List.of(
+                                new HealthCheck(
+                                        "serializable_read",
+                                        () -> CompletableFuture.completedFuture(null))),
+                        List.of(
+                                new HealthCheck(
+                                        "serializable_read",
+                                        () -> CompletableFuture.completedFuture(null)),
+                                new HealthCheck(
+                                        "linearizable_read",
+                                        () ->
+                                                CompletableFuture.failedFuture(
+                                                        new IllegalStateException(
+                                                                "etcdserver: no leader")))));
+        port =
+                new ClientPort(
+                        config,
+                        List.of(
+                                new FixedStatusMaintenance().bindService(),
+                                new LimitCheckingKv(128, 1_572_864).bindService()),
+                        health,
+                        registry::scrape);
         port.start();
         client = port.clientAddresses().get(0);
         metrics = port.metricsAddresses().get(0);
@@ -63,8 +91,10 @@ class ClientPortTest {
         return "127.0.0.1:" + address.getPort();
     }
 
-    private static HttpResponse<String> get(InetSocketAddress address, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + bare(address) + path)).build(),
+    private static HttpResponse<String> get(InetSocketAddress address, String path)
+            throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://" + bare(address) + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -72,19 +102,22 @@ class ClientPortTest {
     void jetcdReadsStatusOverGrpc() throws Exception {
         String endpoint = "http://" + bare(client);
         try (Client jetcd = Client.builder().endpoints(endpoint).build()) {
-            StatusResponse status = jetcd.getMaintenanceClient().statusMember(endpoint).get(10, TimeUnit.SECONDS);
+            StatusResponse status =
+                    jetcd.getMaintenanceClient().statusMember(endpoint).get(10, TimeUnit.SECONDS);
             assertThat(status.getVersion()).isEqualTo("3.4.23");
             assertThat(status.getLeader()).isEqualTo(FixedStatusMaintenance.MEMBER_ID);
             assertThat(status.getRaftIndex()).isEqualTo(FixedStatusMaintenance.RAFT_INDEX);
             assertThat(status.getDbSize()).isEqualTo(FixedStatusMaintenance.DB_SIZE_BYTES);
-            assertThat(status.getHeader().getClusterId()).isEqualTo(FixedStatusMaintenance.CLUSTER_ID);
+            assertThat(status.getHeader().getClusterId())
+                    .isEqualTo(FixedStatusMaintenance.CLUSTER_ID);
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "http://"})
     void etcdctlEndpointStatusWorksWithBothEndpointForms(String scheme) throws Exception {
-        Etcdctl.Result result = Etcdctl.run(scheme + bare(client), "endpoint", "status", "-w", "json");
+        Etcdctl.Result result =
+                Etcdctl.run(scheme + bare(client), "endpoint", "status", "-w", "json");
         assertThat(result.stderr()).isEmpty();
         assertThat(result.exitStatus()).isZero();
         assertThat(result.stdout())
@@ -109,7 +142,8 @@ class ClientPortTest {
         HttpResponse<String> response = get(client, "/version");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
-        assertThat(response.body()).isEqualTo("{\"etcdserver\":\"3.4.23\",\"etcdcluster\":\"3.4.0\"}");
+        assertThat(response.body())
+                .isEqualTo("{\"etcdserver\":\"3.4.23\",\"etcdcluster\":\"3.4.0\"}");
     }
 
     @Test
@@ -135,9 +169,12 @@ class ClientPortTest {
 
     @Test
     void healthRefusesOtherMethodsAsEtcd() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://" + bare(client) + "/health")).POST(HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://" + bare(client) + "/health"))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(405);
         assertThat(response.headers().firstValue("allow")).hasValue("GET");
         assertThat(response.body()).isEqualTo("Method Not Allowed\n");
@@ -149,8 +186,10 @@ class ClientPortTest {
         assertThat(get(client, "/livez?verbose").body()).isEqualTo("[+]serializable_read ok\nok\n");
         HttpResponse<String> notReady = get(client, "/readyz");
         assertThat(notReady.statusCode()).isEqualTo(503);
-        assertThat(notReady.body()).isEqualTo(
-                "[+]serializable_read ok\n[-]linearizable_read failed: etcdserver: no leader\n\n");
+        assertThat(notReady.body())
+                .isEqualTo(
+                        "[+]serializable_read ok\n"
+                                + "[-]linearizable_read failed: etcdserver: no leader\n\n");
         assertThat(get(client, "/readyz?exclude=linearizable_read").statusCode()).isEqualTo(200);
         assertThat(get(client, "/readyz/serializable_read").body()).isEqualTo("ok\n");
         assertThat(get(client, "/readyz/linearizable_read").statusCode()).isEqualTo(503);

@@ -23,20 +23,27 @@ final class Etcdctl {
 
     private Etcdctl() {}
 
-    static Result run(String endpoint, String... arguments) throws IOException, InterruptedException {
+    static Result run(String endpoint, String... arguments)
+            throws IOException, InterruptedException {
         return runWithInput(endpoint, new byte[0], arguments);
     }
 
     /** Runs etcdctl with {@code input} on its standard input (a txn script, a put's value). */
     static Result runWithInput(String endpoint, byte[] input, String... arguments)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoint,
-                "--dial-timeout=5s", "--command-timeout=10s"));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                "etcdctl",
+                                "--endpoints=" + endpoint,
+                                "--dial-timeout=5s",
+                                "--command-timeout=10s"));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("ETCDCTL_API", "3");
         Process process = builder.start();
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        CompletableFuture<byte[]> err =
+                CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
         try (var stdin = process.getOutputStream()) {
             stdin.write(input);
         }
@@ -45,7 +52,9 @@ final class Etcdctl {
             process.destroyForcibly();
             throw new IllegalStateException("etcdctl did not exit: " + command);
         }
-        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+        return new Result(
+                process.exitValue(),
+                new String(out, StandardCharsets.UTF_8),
                 new String(err.join(), StandardCharsets.UTF_8));
     }
 

@@ -18,15 +18,20 @@ final class FixedStatusMaintenance extends MaintenanceGrpc.MaintenanceImplBase {
     static final long RAFT_TERM = 2;
     static final long DB_SIZE_BYTES = 24_576;
 
-    static final StatusResponse STATUS = StatusResponse.newBuilder()
-            .setHeader(ResponseHeader.newBuilder().setClusterId(CLUSTER_ID).setMemberId(MEMBER_ID)
-                    .setRevision(1).setRaftTerm(RAFT_TERM))
-            .setVersion("3.4.23")
-            .setDbSize(DB_SIZE_BYTES)
-            .setLeader(MEMBER_ID)
-            .setRaftIndex(RAFT_INDEX)
-            .setRaftTerm(RAFT_TERM)
-            .build();
+    static final StatusResponse STATUS =
+            StatusResponse.newBuilder()
+                    .setHeader(
+                            ResponseHeader.newBuilder()
+                                    .setClusterId(CLUSTER_ID)
+                                    .setMemberId(MEMBER_ID)
+                                    .setRevision(1)
+                                    .setRaftTerm(RAFT_TERM))
+                    .setVersion("3.4.23")
+                    .setDbSize(DB_SIZE_BYTES)
+                    .setLeader(MEMBER_ID)
+                    .setRaftIndex(RAFT_INDEX)
+                    .setRaftTerm(RAFT_TERM)
+                    .build();
 
     @Override
     public void status(StatusRequest request, StreamObserver<StatusResponse> responseObserver) {

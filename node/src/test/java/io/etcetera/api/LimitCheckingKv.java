@@ -11,15 +11,19 @@ import io.etcd.jetcd.api.TxnResponse;
 import io.grpc.stub.StreamObserver;
 
 /**
- * A test-only KV service that stores nothing: it runs the real request checks
- * ({@link KvRequestChecks}, the request size limit) and answers an empty success when they pass, so
- * tests can compare etcd's refusals with ours through real clients. Stateless.
+ * A test-only KV service that stores nothing: it runs the real request checks ({@link
+ * KvRequestChecks}, the request size limit) and answers an empty success when they pass, so tests
+ * can compare etcd's refusals with ours through real clients. Stateless.
  */
 final class LimitCheckingKv extends KVGrpc.KVImplBase {
 
-    private static final ResponseHeader HEADER = ResponseHeader.newBuilder()
-            .setClusterId(FixedStatusMaintenance.CLUSTER_ID).setMemberId(FixedStatusMaintenance.MEMBER_ID)
-            .setRevision(1).setRaftTerm(FixedStatusMaintenance.RAFT_TERM).build();
+    private static final ResponseHeader HEADER =
+            ResponseHeader.newBuilder()
+                    .setClusterId(FixedStatusMaintenance.CLUSTER_ID)
+                    .setMemberId(FixedStatusMaintenance.MEMBER_ID)
+                    .setRevision(1)
+                    .setRaftTerm(FixedStatusMaintenance.RAFT_TERM)
+                    .build();
 
     private final KvRequestChecks checks;
     private final long maxRequestBytes;
@@ -61,7 +65,8 @@ final class LimitCheckingKv extends KVGrpc.KVImplBase {
             responseObserver.onError(error.exception());
             return;
         }
-        responseObserver.onNext(TxnResponse.newBuilder().setHeader(HEADER).setSucceeded(true).build());
+        responseObserver.onNext(
+                TxnResponse.newBuilder().setHeader(HEADER).setSucceeded(true).build());
         responseObserver.onCompleted();
     }
 }

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * A real etcd 3.4 (Debian's etcd-server) in its own process on free loopback ports and a fresh data
- * dir under {@code target/}: the reference that differential tests compare against. Started healthy,
- * stopped with its data dir removed. Owned by one test class.
+ * dir under {@code target/}: the reference that differential tests compare against. Started
+ * healthy, stopped with its data dir removed. Owned by one test class.
  */
 final class RealEtcd implements AutoCloseable {
 
@@ -43,19 +43,37 @@ final class RealEtcd implements AutoCloseable {
         int peerPort = freePort();
         String client = "http://127.0.0.1:" + clientPort;
         String peer = "http://127.0.0.1:" + peerPort;
-        Process process = new ProcessBuilder(List.of("etcd", "--data-dir", dataDir.resolve("data").toString(),
-                "--listen-client-urls", client, "--advertise-client-urls", client,
-                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", "default=" + peer))
-                .redirectErrorStream(true)
-                .redirectOutput(dataDir.resolve("etcd.log").toFile())
-                .start();
+        Process process =
+                new ProcessBuilder(
+                                List.of(
+                                        "etcd",
+                                        "--data-dir",
+                                        dataDir.resolve("data").toString(),
+                                        "--listen-client-urls",
+                                        client,
+                                        "--advertise-client-urls",
+                                        client,
+                                        "--listen-peer-urls",
+                                        peer,
+                                        "--initial-advertise-peer-urls",
+                                        peer,
+                                        "--initial-cluster",
+                                        "default=" + peer))
+                        .redirectErrorStream(true)
+                        .redirectOutput(dataDir.resolve("etcd.log").toFile())
+                        .start();
         RealEtcd etcd = new RealEtcd(process, dataDir, clientPort);
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health = HttpRequest.newBuilder(URI.create(client + "/health")).build();
-        await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> process.isAlive() && http.send(health, HttpResponse.BodyHandlers.ofString())
-                        .body().contains("\"health\":\"true\""));
+        await().atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(
+                        () ->
+                                process.isAlive()
+                                        && http.send(health, HttpResponse.BodyHandlers.ofString())
+                                                .body()
+                                                .contains("\"health\":\"true\""));
         return etcd;
     }
 

@@ -2,6 +2,9 @@ package io.etcetera.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +15,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Differential: each bad command line or environment is given to the real etcd 3.4 binary and to
@@ -24,17 +25,28 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EtcdRefusalsTest {
 
     /** Keeps real etcd on free ports; each case's own flags come after and win. */
-    private static final List<String> SAFE_URLS = List.of(
-            "--listen-client-urls", "http://127.0.0.1:0", "--advertise-client-urls", "http://127.0.0.1:0",
-            "--listen-peer-urls", "http://127.0.0.1:0", "--initial-advertise-peer-urls", "http://127.0.0.1:0",
-            "--initial-cluster", "default=http://127.0.0.1:0");
+    private static final List<String> SAFE_URLS =
+            List.of(
+                    "--listen-client-urls",
+                    "http://127.0.0.1:0",
+                    "--advertise-client-urls",
+                    "http://127.0.0.1:0",
+                    "--listen-peer-urls",
+                    "http://127.0.0.1:0",
+                    "--initial-advertise-peer-urls",
+                    "http://127.0.0.1:0",
+                    "--initial-cluster",
+                    "default=http://127.0.0.1:0");
 
     /** etcd's log prefix: {@code 2026-11-25 19:52:09.843558 E | etcdmain: }. */
     private static final Pattern LOG_LINE = Pattern.compile("^\\S+ \\S+ [EC] \\| [a-z/]+: (.*)$");
 
     private static final long ETCD_SECONDS_MAX = 20;
 
-    /** One refused start: flags after {@link #SAFE_URLS}, environment, and whether it fails at bootstrap. */
+    /**
+     * One refused start: flags after {@link #SAFE_URLS}, environment, and whether it fails at
+     * bootstrap.
+     */
     record Case(List<String> flags, Map<String, String> environment, boolean atBootstrap) {
         static Case flags(String... flags) {
             return new Case(List.of(flags), Map.of(), false);
@@ -81,11 +93,26 @@ class EtcdRefusalsTest {
                 Case.flags("--initial-cluster", "garbage"),
                 new Case(List.of(), Map.of("ETCD_SNAPSHOT_COUNT", "abc"), false),
                 new Case(List.of("--name", "y"), Map.of("ETCD_NAME", "x"), false),
-                new Case(List.of("--initial-cluster", "default=http://127.0.0.1:2380",
-                        "--initial-advertise-peer-urls", "http://127.0.0.1:2381"), Map.of(), true),
-                new Case(List.of("--initial-cluster", "default=http://127.0.0.1:2380,x=http://127.0.0.1:2380",
-                        "--initial-advertise-peer-urls", "http://127.0.0.1:2380"), Map.of(), true),
-                new Case(List.of("--name", "foo", "--initial-cluster", "bar=http://127.0.0.1:2380"), Map.of(), true));
+                new Case(
+                        List.of(
+                                "--initial-cluster",
+                                "default=http://127.0.0.1:2380",
+                                "--initial-advertise-peer-urls",
+                                "http://127.0.0.1:2381"),
+                        Map.of(),
+                        true),
+                new Case(
+                        List.of(
+                                "--initial-cluster",
+                                "default=http://127.0.0.1:2380,x=http://127.0.0.1:2380",
+                                "--initial-advertise-peer-urls",
+                                "http://127.0.0.1:2380"),
+                        Map.of(),
+                        true),
+                new Case(
+                        List.of("--name", "foo", "--initial-cluster", "bar=http://127.0.0.1:2380"),
+                        Map.of(),
+                        true));
     }
 
     /** What a refused start said and how it exited. */
@@ -108,21 +135,24 @@ class EtcdRefusalsTest {
 
     private static Refusal etcetera(Case refused) {
         try {
-            EtcdCommandLine.Launch launch = EtcdCommandLine.parse(arguments(refused), refused.environment());
+            EtcdCommandLine.Launch launch =
+                    EtcdCommandLine.parse(arguments(refused), refused.environment());
             if (refused.atBootstrap() && launch instanceof EtcdCommandLine.Start start) {
                 start.config().verifyBootstrap();
             }
             return new Refusal(0, "accepted");
         } catch (ConfigException e) {
             String firstLine = e.getMessage().lines().findFirst().orElse("").strip();
-            return new Refusal(e.exitStatus(), firstLine.replace("'etcetera --help'", "'etcd --help'"));
+            return new Refusal(
+                    e.exitStatus(), firstLine.replace("'etcetera --help'", "'etcd --help'"));
         }
     }
 
     private static Refusal realEtcd(Case refused) throws IOException, InterruptedException {
         Files.createDirectories(Path.of("target"));
         Path dataDir = Files.createTempDirectory(Path.of("target"), "refused-etcd-");
-        List<String> command = new ArrayList<>(List.of("etcd", "--data-dir", dataDir.resolve("d").toString()));
+        List<String> command =
+                new ArrayList<>(List.of("etcd", "--data-dir", dataDir.resolve("d").toString()));
         command.addAll(arguments(refused));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("ETCD_"));
