@@ -16,7 +16,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.io.IOException;
@@ -58,14 +57,17 @@ public final class ClientPort implements AutoCloseable {
     /** Scrapes waiting for the metrics thread; more are answered 503. */
     static final int SCRAPES_QUEUED_MAX = 4;
 
+    /** Every thread this port starts, so that {@link #close} can join them. */
+    private final PortThreads threads = new PortThreads();
+
     private final EtcdConfig config;
     private final List<ServerServiceDefinition> services;
     private final EventLoopGroup acceptGroup =
-            new NioEventLoopGroup(1, new DefaultThreadFactory("etcetera-client-accept", true));
+            new NioEventLoopGroup(1, threads.named("etcetera-client-accept"));
     private final EventLoopGroup ioGroup =
             new NioEventLoopGroup(
                     Runtime.getRuntime().availableProcessors(),
-                    new DefaultThreadFactory("etcetera-client-io", true));
+                    threads.named("etcetera-client-io"));
     private final ThreadPoolExecutor scrapeExecutor =
             new ThreadPoolExecutor(
                     1,
@@ -73,7 +75,7 @@ public final class ClientPort implements AutoCloseable {
                     0,
                     TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(SCRAPES_QUEUED_MAX),
-                    new DefaultThreadFactory("etcetera-metrics-scrape", true));
+                    threads.named("etcetera-metrics-scrape"));
 
     /** HTTP/1 connections on every listener, closed on stop. */
     private final ChannelGroup http1Channels =
@@ -255,24 +257,29 @@ public final class ClientPort implements AutoCloseable {
         metricsChannels.forEach(channel -> channel.close().awaitUninterruptibly());
         http1Channels.close().awaitUninterruptibly();
         long deadlineNanos = System.nanoTime() + STOP_GRACE.toNanos();
-        for (Server server : grpcServers) {
-            try {
-                if (!server.awaitTermination(
-                        Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        try {
+            for (Server server : grpcServers) {
+                if (!server.awaitTermination(remainingNanos(deadlineNanos), TimeUnit.NANOSECONDS)) {
                     server.shutdownNow().awaitTermination();
                 }
-            } catch (InterruptedException e) {
-                server.shutdownNow();
-                Thread.currentThread().interrupt();
             }
+            // Scrapes end before the I/O threads that would write their answers.
+            scrapeExecutor.shutdownNow();
+            scrapeExecutor.awaitTermination(remainingNanos(deadlineNanos), TimeUnit.NANOSECONDS);
+            ioGroup.shutdownGracefully(0, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS).await();
+            acceptGroup.shutdownGracefully(0, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS).await();
+            for (Thread thread : threads.started()) {
+                thread.join(STOP_GRACE.toMillis());
+            }
+        } catch (InterruptedException e) {
+            grpcServers.forEach(Server::shutdownNow);
+            Thread.currentThread().interrupt();
         }
         grpcServers.clear();
         metricsChannels.clear();
-        scrapeExecutor.shutdownNow();
-        ioGroup.shutdownGracefully(0, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)
-                .awaitUninterruptibly();
-        acceptGroup
-                .shutdownGracefully(0, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)
-                .awaitUninterruptibly();
+    }
+
+    private static long remainingNanos(long deadlineNanos) {
+        return Math.max(0, deadlineNanos - System.nanoTime());
     }
 }

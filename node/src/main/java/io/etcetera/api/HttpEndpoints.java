@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -55,6 +56,11 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** The largest HTTP/1 request accepted; the endpoints take no request bodies. */
     static final int REQUEST_BYTES_MAX = 64 * 1024;
 
+    /**
+     * Requests one connection may have waiting for answers: those a client pipelined into one read.
+     */
+    static final int PIPELINED_REQUESTS_MAX = 16;
+
     /** A health check that has not answered by then counts as failed. */
     static final long HEALTH_TIMEOUT_SECONDS = 5;
 
@@ -70,6 +76,13 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** The last response of a connection; the next one is written after it. */
     private static final AttributeKey<CompletableFuture<Void>> LAST_RESPONSE =
             AttributeKey.valueOf(HttpEndpoints.class, "lastResponse");
+
+    /**
+     * Requests of a connection not yet answered. Invariant: at most {@link
+     * #PIPELINED_REQUESTS_MAX}; reading is paused while any is pending.
+     */
+    private static final AttributeKey<AtomicInteger> PENDING_RESPONSES =
+            AttributeKey.valueOf(HttpEndpoints.class, "pendingResponses");
 
     private final boolean servesVersion;
     private final HealthChecks healthChecks;
@@ -128,6 +141,9 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
             return new Answer(status, TEXT_PLAIN, message + "\n", null);
         }
 
+        static final Answer INTERNAL_ERROR =
+                error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
+
         static Answer methodNotAllowed() {
             return new Answer(
                     HttpResponseStatus.METHOD_NOT_ALLOWED,
@@ -139,34 +155,53 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        boolean get = request.method().equals(HttpMethod.GET);
+        AtomicInteger pending = pendingResponses(ctx);
+        if (pending.incrementAndGet() > PIPELINED_REQUESTS_MAX) {
+            ctx.close(); // pipelining this deep without reading the answers: not a client we serve
+            return;
+        }
+        // As Go's server: the connection's next request is read once this one is answered.
+        ctx.channel().config().setAutoRead(false);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         CompletableFuture<Answer> answer =
                 request.decoderResult().isSuccess()
-                        ? route(uri, get)
+                        ? route(
+                                new QueryStringDecoder(request.uri()),
+                                request.method().equals(HttpMethod.GET))
                         : CompletableFuture.completedFuture(
                                 Answer.error(HttpResponseStatus.BAD_REQUEST, "400 Bad Request"));
         CompletableFuture<Void> previous = ctx.channel().attr(LAST_RESPONSE).get();
         CompletableFuture<Answer> inOrder =
-                previous == null
-                        ? answer
-                        : previous.thenCombine(answer, (ignored, current) -> current);
-        ctx.channel()
-                .attr(LAST_RESPONSE)
-                .set(
-                        inOrder.handle(
-                                (current, failure) -> {
-                                    Answer sent =
-                                            failure == null
-                                                    ? current
-                                                    : Answer.error(
-                                                            HttpResponseStatus
-                                                                    .INTERNAL_SERVER_ERROR,
-                                                            "internal error");
-                                    ctx.writeAndFlush(response(sent, keepAlive));
-                                    return null;
-                                }));
+                previous == null ? answer : previous.thenCombine(answer, (ignored, next) -> next);
+        CompletableFuture<Void> written =
+                inOrder.handle((next, failure) -> failure == null ? next : Answer.INTERNAL_ERROR)
+                        .thenAccept(next -> write(ctx, response(next, keepAlive), pending));
+        ctx.channel().attr(LAST_RESPONSE).set(written);
+    }
+
+    /** Writes one answer; the last pending answer lets the connection read again. */
+    private static void write(
+            ChannelHandlerContext ctx, FullHttpResponse response, AtomicInteger pending) {
+        if (!ctx.channel().isActive()) {
+            response.release(); // closed meanwhile, perhaps by a stop: nobody to answer
+            return;
+        }
+        ctx.writeAndFlush(response)
+                .addListener(
+                        written -> {
+                            if (pending.decrementAndGet() == 0) {
+                                ctx.channel().config().setAutoRead(true);
+                            }
+                        });
+    }
+
+    private static AtomicInteger pendingResponses(ChannelHandlerContext ctx) {
+        AtomicInteger pending = ctx.channel().attr(PENDING_RESPONSES).get();
+        if (pending == null) {
+            pending = new AtomicInteger();
+            ctx.channel().attr(PENDING_RESPONSES).set(pending);
+        }
+        return pending;
     }
 
     private CompletableFuture<Answer> route(QueryStringDecoder uri, boolean get) {

@@ -1,5 +1,7 @@
 package io.etcetera.api;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.etcetera.config.TlsConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -75,10 +78,11 @@ final class ServerTls {
         Path certFile = tls.certFile().orElseThrow();
         Path keyFile = tls.keyFile().orElseThrow();
         try {
+            PrivateKey key = privateKey(keyFile);
+            List<X509Certificate> chain = certificates(certFile);
+            checkKeyMatches(key, chain.get(0));
             SslContextBuilder builder =
-                    SslContextBuilder.forServer(
-                                    privateKey(keyFile),
-                                    certificates(certFile).toArray(X509Certificate[]::new))
+                    SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
                             .sslProvider(SslProvider.JDK)
                             .protocols("TLSv1.3", "TLSv1.2")
                             .applicationProtocolConfig(
@@ -98,6 +102,42 @@ final class ServerTls {
             throw new IOException(
                     "cannot use TLS files " + certFile + ", " + keyFile + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Refuses a key that is not the certificate's, at start as etcd does (Go's {@code
+     * tls.X509KeyPair}), rather than at every handshake: signs a challenge with the key and
+     * verifies it with the certificate.
+     */
+    private static void checkKeyMatches(PrivateKey key, X509Certificate certificate)
+            throws GeneralSecurityException {
+        String algorithm =
+                switch (key.getAlgorithm()) {
+                    case "RSA" -> "SHA256withRSA";
+                    case "EC" -> "SHA256withECDSA";
+                    case "EdDSA", "Ed25519", "Ed448" -> key.getAlgorithm();
+                    case "DSA" -> "SHA256withDSA";
+                    default -> null; // e.g. RSASSA-PSS, whose parameters come with the key
+                };
+        if (algorithm == null) {
+            return;
+        }
+        byte[] challenge = "etcetera: does this key sign for this certificate".getBytes(UTF_8);
+        Signature signer = Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(challenge);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(algorithm);
+        try {
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(challenge);
+            if (verifier.verify(signature)) {
+                return;
+            }
+        } catch (GeneralSecurityException e) {
+            // a key of another algorithm than the certificate's: the same refusal
+        }
+        throw new GeneralSecurityException("tls: private key does not match public key");
     }
 
     private static List<X509Certificate> certificates(Path file)

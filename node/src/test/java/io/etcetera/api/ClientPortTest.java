@@ -14,14 +14,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The client port serves etcd's gRPC services and HTTP/1.1 on one TCP port, reached by real
@@ -202,5 +210,62 @@ class ClientPortTest {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).isEqualTo("404 page not found\n");
         assertThat(get(metrics, "/version").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        String metricsThenVersion =
+                "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /version HTTP/1.1\r\nHost: x\r\n\r\n";
+        try (Socket socket = new Socket("127.0.0.1", client.getPort())) {
+            socket.getOutputStream().write(metricsThenVersion.getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in =
+                    new BufferedReader(
+                            new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            List<String> contentTypes = new ArrayList<>();
+            for (String line = in.readLine();
+                    line != null && contentTypes.size() < 2;
+                    line = in.readLine()) {
+                if (line.toLowerCase(Locale.ROOT).startsWith("content-type:")) {
+                    contentTypes.add(line.substring("content-type:".length()).trim());
+                }
+            }
+            assertThat(contentTypes)
+                    .containsExactly(
+                            "text/plain; version=0.0.4; charset=utf-8", "application/json");
+        }
+    }
+
+    @Test
+    void aPipelineDeeperThanTheMaximumIsCut() throws Exception {
+        CountDownLatch scrapeMayFinish = new CountDownLatch(1);
+        Supplier<String> slowScrape =
+                () -> {
+                    try {
+                        scrapeMayFinish.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return "";
+                };
+        try (ClientPort slow =
+                new ClientPort(
+                        EtcdConfig.of(TestPorts.LOOPBACK.toArray(String[]::new)),
+                        List.of(),
+                        TestPorts.HEALTHY,
+                        slowScrape)) {
+            slow.start();
+            String tooDeep =
+                    "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                            .repeat(HttpEndpoints.PIPELINED_REQUESTS_MAX + 1);
+            try (Socket socket = new Socket("127.0.0.1", slow.clientAddresses().get(0).getPort())) {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write(tooDeep.getBytes(StandardCharsets.US_ASCII));
+                assertThat(socket.getInputStream().read())
+                        .as("closed without an answer while all are pending")
+                        .isEqualTo(-1);
+            } finally {
+                scrapeMayFinish.countDown();
+            }
+        }
     }
 }

@@ -40,7 +40,7 @@ class ClientPortTlsTest {
 
     @BeforeAll
     static void makeCertificates() throws Exception {
-        pki = TestCertificates.create();
+        pki = TestCertificates.shared();
     }
 
     /** A port on one https loopback URL with this certificate and key, plus {@code flags}. */

@@ -44,7 +44,18 @@ record TestCertificates(Path directory) {
         return directory.resolve("client-key.pem");
     }
 
-    static TestCertificates create() throws IOException, InterruptedException {
+    /** Made once per test JVM: key generation is slow, and the files are only read. */
+    private static TestCertificates shared;
+
+    /** The PKI every test class of this JVM shares. */
+    static synchronized TestCertificates shared() throws IOException, InterruptedException {
+        if (shared == null) {
+            shared = create();
+        }
+        return shared;
+    }
+
+    private static TestCertificates create() throws IOException, InterruptedException {
         Files.createDirectories(Path.of("target"));
         TestCertificates pki =
                 new TestCertificates(Files.createTempDirectory(Path.of("target"), "pki-"));
