@@ -42,9 +42,11 @@ import java.util.function.Supplier;
  * connection may have {@code --max-concurrent-streams} calls, and the keepalive policy follows the
  * {@code --grpc-keepalive-*} flags.
  *
- * <p>Threads: one accept thread, {@code availableProcessors} I/O threads shared by every listener,
- * and one thread that renders {@code /metrics}. {@link #start} and {@link #close} are called by one
- * owner thread; the addresses may be read from any thread after {@code start} returns.
+ * <p>Lifecycle: made, started once, closed once (also after a failed start); {@link #close} joins
+ * every thread the port started. Threads: one accept thread, {@code availableProcessors} I/O
+ * threads shared by every listener, and one thread that renders {@code /metrics}. {@link #start}
+ * and {@link #close} are called by one owner thread; the addresses may be read from any thread
+ * after {@code start} returns.
  */
 public final class ClientPort implements AutoCloseable {
 
