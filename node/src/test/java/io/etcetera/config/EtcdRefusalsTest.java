@@ -10,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Differential: each bad command line or environment is given to the real etcd 3.4 binary and to
@@ -151,20 +153,31 @@ class EtcdRefusalsTest {
     private static Refusal realEtcd(Case refused) throws IOException, InterruptedException {
         Files.createDirectories(Path.of("target"));
         Path dataDir = Files.createTempDirectory(Path.of("target"), "refused-etcd-");
-        List<String> command =
-                new ArrayList<>(List.of("etcd", "--data-dir", dataDir.resolve("d").toString()));
-        command.addAll(arguments(refused));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("ETCD_"));
-        builder.environment().putAll(refused.environment());
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(ETCD_SECONDS_MAX, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-            return new Refusal(0, "still running");
+        try {
+            List<String> command =
+                    new ArrayList<>(List.of("etcd", "--data-dir", dataDir.resolve("d").toString()));
+            command.addAll(arguments(refused));
+            Path log = dataDir.resolve("etcd.log");
+            ProcessBuilder builder =
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(log.toFile());
+            builder.environment().keySet().removeIf(name -> name.startsWith("ETCD_"));
+            builder.environment().putAll(refused.environment());
+            Process process = builder.start();
+            if (!process.waitFor(ETCD_SECONDS_MAX, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                return new Refusal(0, "still running");
+            }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            return new Refusal(process.exitValue(), errorLine(process.exitValue(), output));
+        } finally {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
-        return new Refusal(process.exitValue(), errorLine(process.exitValue(), output));
     }
 
     /** Go's flag package prints its error first (status 2); etcd logs its refusal (status 1). */
