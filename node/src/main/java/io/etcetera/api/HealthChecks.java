@@ -1,0 +1,31 @@
+package io.etcetera.api;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * What the member tells the HTTP endpoints about its health; the server provides it.
+ *
+ * <ul>
+ *   <li>{@code health}: etcd 3.4's {@code /health}. Given the alarm names the caller excludes
+ *       ({@code ?exclude=NOSPACE}), completes with true when the member has no other alarm, knows a
+ *       leader and can serve a linearizable read, as etcd's {@code checkHealth}.
+ *   <li>{@code livez}: the checks of {@code /livez} (etcd 3.6), e.g. {@code serializable_read}.
+ *   <li>{@code readyz}: the checks of {@code /readyz}, e.g. {@code data_corruption}, {@code
+ *       serializable_read}, {@code linearizable_read}, {@code non_learner}.
+ * </ul>
+ *
+ * <p>All run on I/O threads: they must not block. Immutable.
+ */
+public record HealthChecks(
+        Function<Set<String>, CompletionStage<Boolean>> health,
+        List<HealthCheck> livez,
+        List<HealthCheck> readyz) {
+
+    public HealthChecks {
+        livez = List.copyOf(livez);
+        readyz = List.copyOf(readyz);
+    }
+}

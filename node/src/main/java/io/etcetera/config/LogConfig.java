@@ -1,0 +1,25 @@
+package io.etcetera.config;
+
+import java.util.List;
+
+/**
+ * {@code --logger}, {@code --log-level} and {@code --log-outputs}. Both loggers write text lines
+ * here; the outputs are {@code default} (standard error), {@code stderr}, {@code stdout}, or, with
+ * {@code zap}, file paths. Immutable.
+ */
+public record LogConfig(String logger, Level level, List<String> outputs) {
+
+    public LogConfig {
+        outputs = List.copyOf(outputs);
+    }
+
+    /** etcd's log levels. */
+    public enum Level {
+        DEBUG,
+        INFO,
+        WARN,
+        ERROR,
+        PANIC,
+        FATAL
+    }
+}
