@@ -42,8 +42,8 @@ public final class SigV4 {
      *
      * @param canonicalPath the URI-encoded path, e.g. {@code /bucket/dir/snap.db}
      */
-    public Map<String, String> sign(String method, String canonicalPath, Map<String, String> headers,
-            String payloadSha256, Instant now) {
+    public Map<String, String> sign(String method, String canonicalPath,
+            Map<String, String> headers, String payloadSha256, Instant now) {
         String amzDate = AMZ_DATE.format(now);
         String date = amzDate.substring(0, 8);
         TreeMap<String, String> signed = new TreeMap<>();
@@ -74,7 +74,8 @@ public final class SigV4 {
         StringBuilder out = new StringBuilder();
         for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            boolean unreserved = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+            boolean unreserved = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+                    || c >= '0' && c <= '9'
                     || c == '-' || c == '_' || c == '.' || c == '~' || c == '/';
             out.append(unreserved ? String.valueOf(c) : String.format("%%%02X", b & 0xff));
         }

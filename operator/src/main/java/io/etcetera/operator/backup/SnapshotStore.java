@@ -23,7 +23,7 @@ public interface SnapshotStore {
     /** Deletes a snapshot written earlier at {@code path}; a missing one is no error. */
     void delete(String path) throws IOException;
 
-    /** Path of a snapshot named {@code name} under a destination path: a directory or a .db file. */
+    /** Path of snapshot {@code name} under a destination path (a directory or a .db file). */
     static String pathFor(String destinationPath, String name) {
         String base = destinationPath == null ? "" : destinationPath;
         if (base.endsWith(".db")) {

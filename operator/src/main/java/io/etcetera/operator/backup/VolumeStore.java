@@ -36,7 +36,8 @@ public final class VolumeStore implements SnapshotStore {
             try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
                 dir.force(true);
             }
-            return new StoredSnapshot(result, "file://" + claimName + "/" + root.relativize(target));
+            return new StoredSnapshot(result,
+                    "file://" + claimName + "/" + root.relativize(target));
         } finally {
             Files.deleteIfExists(temporary);
         }

@@ -8,11 +8,11 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
  * {@code model} supply defaults, so a missing field never reaches a member as {@code null}.
  */
 public record EtcdClusterSpec(
-        @JsonPropertyDescription("Number of voting members; odd numbers (1, 3, 5) tolerate the most "
-                + "failures per member.")
+        @JsonPropertyDescription("Number of voting members; odd numbers (1, 3, 5) tolerate the "
+                + "most failures per member.")
         Integer size,
-        @JsonPropertyDescription("etcd version, e.g. 3.4.23; selects the default image. Ignored when "
-                + "image is set.")
+        @JsonPropertyDescription("etcd version, e.g. 3.4.23; selects the default image. Ignored "
+                + "when image is set.")
         String version,
         @JsonPropertyDescription("Member container image; overrides version.")
         String image,
@@ -30,8 +30,8 @@ public record EtcdClusterSpec(
         SnapshotSchedule snapshots,
         @JsonPropertyDescription("How a new cluster starts: empty, or from a snapshot.")
         Bootstrap bootstrap,
-        @JsonPropertyDescription("Seconds a voting member may stay unready before it is removed and "
-                + "replaced by a new member (never when that would lose quorum). Default 120.")
+        @JsonPropertyDescription("Seconds a voting member may stay unready before it is removed "
+                + "and replaced by a new member (never when that would lose quorum). Default 120.")
         Integer unhealthyMemberGraceSeconds,
         @JsonPropertyDescription("When true the operator reports status but changes nothing.")
         Boolean paused) {

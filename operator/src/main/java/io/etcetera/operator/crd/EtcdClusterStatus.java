@@ -12,7 +12,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EtcdClusterStatus(
         Long observedGeneration,
-        @JsonPropertyDescription("Creating, Running, Scaling, Upgrading, Healing, Degraded or Paused.")
+        @JsonPropertyDescription("Creating, Running, Scaling, Upgrading, Healing, Degraded or "
+                + "Paused.")
         String phase,
         List<MemberStatus> members,
         @JsonPropertyDescription("Name of the leader member.")

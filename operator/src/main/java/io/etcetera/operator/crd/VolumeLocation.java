@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
  * A file on a PersistentVolumeClaim. The operator writes snapshots to claims mounted in its own pod
- * under {@code /var/lib/etcetera/snapshots/<claimName>}; a member restoring from one mounts the claim.
+ * under {@code /var/lib/etcetera/snapshots/<claimName>}; a member restoring from one mounts the
+ * claim.
  */
 public record VolumeLocation(
         @JsonPropertyDescription("Name of the PersistentVolumeClaim.")

@@ -1,6 +1,7 @@
 /**
  * The custom resources: {@link io.etcetera.operator.crd.EtcdCluster} and
- * {@link io.etcetera.operator.crd.EtcdSnapshot} (group {@code etcetera.io}, version {@code v1alpha1}),
+ * {@link io.etcetera.operator.crd.EtcdSnapshot} (group {@code etcetera.io}, version {@code
+ * v1alpha1}),
  * their specs and statuses.
  *
  * <p>Plain data, immutable records read by Jackson; no logic beyond defaults. The CRD YAML under

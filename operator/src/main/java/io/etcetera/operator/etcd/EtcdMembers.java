@@ -91,7 +91,8 @@ public final class EtcdMembers implements AutoCloseable {
 
     public void remove(URI endpoint, long memberId) {
         try {
-            cluster(endpoint).memberRemove(MemberRemoveRequest.newBuilder().setID(memberId).build());
+            cluster(endpoint).memberRemove(
+                    MemberRemoveRequest.newBuilder().setID(memberId).build());
         } catch (RuntimeException e) {
             throw new MemberCallException("MemberRemove(" + Long.toHexString(memberId) + ")",
                     endpoint, e);

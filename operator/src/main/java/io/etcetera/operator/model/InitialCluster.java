@@ -7,8 +7,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * etcd's {@code --initial-cluster} value and {@code --initial-cluster-state}. A joining member must be
- * started with exactly the membership the cluster has after its MemberAdd (etcd checks the peer URLs),
+ * etcd's {@code --initial-cluster} value and {@code --initial-cluster-state}. A joining member must
+ * be
+ * started with exactly the membership the cluster has after its MemberAdd (etcd checks the peer
+ * URLs),
  * so it is computed from the observed member list at pod creation, never from the spec.
  */
 public record InitialCluster(SortedMap<String, URI> peerUrlsByName, boolean newCluster) {

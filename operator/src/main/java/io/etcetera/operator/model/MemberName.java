@@ -2,7 +2,8 @@ package io.etcetera.operator.model;
 
 /**
  * A member's identity within its cluster: {@code <cluster>-<ordinal>}. The Pod, its claim
- * ({@code data-<member>}) and the member's etcd {@code --name} all carry it. Ordinals are never reused
+ * ({@code data-<member>}) and the member's etcd {@code --name} all carry it. Ordinals are never
+ * reused
  * within one cluster (status.nextMemberOrdinal), so a replacement member has a new name.
  *
  * <p>Invariant: {@code ordinal >= 0}.
@@ -15,13 +16,14 @@ public record MemberName(String cluster, int ordinal) implements Comparable<Memb
         }
     }
 
-    /** Parses {@code <cluster>-<ordinal>}; null when {@code name} is not a member of {@code cluster}. */
+    /** Parses {@code <cluster>-<ordinal>}; null when {@code name} is not of {@code cluster}. */
     public static MemberName parse(String cluster, String name) {
         if (name == null || !name.startsWith(cluster + "-")) {
             return null;
         }
         String suffix = name.substring(cluster.length() + 1);
-        if (suffix.isEmpty() || suffix.length() > 9 || !suffix.chars().allMatch(Character::isDigit)) {
+        boolean digits = suffix.chars().allMatch(Character::isDigit);
+        if (suffix.isEmpty() || suffix.length() > 9 || !digits) {
             return null;
         }
         return new MemberName(cluster, Integer.parseInt(suffix));

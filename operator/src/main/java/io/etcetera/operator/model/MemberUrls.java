@@ -4,7 +4,8 @@ import java.net.URI;
 
 /**
  * The stable DNS name and URLs of a member: {@code <member>.<cluster>-peers.<namespace>.svc}, which
- * the headless peer Service publishes even before the member is ready (publishNotReadyAddresses), so
+ * the headless peer Service publishes even before the member is ready (publishNotReadyAddresses),
+ * so
  * peers can find a member that is still joining.
  */
 public record MemberUrls(MemberName member, String namespace, boolean clientTls, boolean peerTls) {

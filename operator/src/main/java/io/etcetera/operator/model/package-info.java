@@ -1,5 +1,6 @@
 /**
- * The pure model: an {@code EtcdCluster} becomes the objects Kubernetes should hold for it — one Pod
+ * The pure model: an {@code EtcdCluster} becomes the objects Kubernetes should hold for it — one
+ * Pod
  * and one PersistentVolumeClaim per member, a headless peer Service (stable DNS names), a client
  * Service and a PodDisruptionBudget that never allows losing quorum.
  *

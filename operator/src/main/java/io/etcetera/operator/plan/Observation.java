@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * @param members every member known from any source, by ordinal
  * @param membershipKnown some voter answered MemberList, so {@code id}/{@code learner} are current
- * @param bootstrapped the cluster has existed before (prior status names members or a claim exists);
+ * @param bootstrapped the cluster has existed before (prior status names members or a claim
+ * exists);
  *     a cluster that has never been bootstrapped may be, one that has must never be again
  * @param nextOrdinal the ordinal a new member gets; above every ordinal ever used
  *
@@ -56,6 +57,7 @@ public record Observation(
 
     /** Names of members in etcd's list: the initial cluster a joining member must start with. */
     public List<MemberName> clusterMembers() {
-        return members.stream().filter(ObservedMember::inCluster).map(ObservedMember::name).toList();
+        return members.stream().filter(ObservedMember::inCluster).map(ObservedMember::name)
+                .toList();
     }
 }

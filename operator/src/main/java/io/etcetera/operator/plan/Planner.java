@@ -15,7 +15,7 @@ import java.util.Optional;
  *   <li>paused: wait;
  *   <li>membership unknown: bootstrap a never-bootstrapped cluster, else restart members that have
  *       a volume but no Pod, else wait (Degraded);
- *   <li>housekeeping that cannot cost quorum: create missing Pods of listed members, delete Pods and
+ * <li>housekeeping that cannot cost quorum: create missing Pods of listed members, delete Pods and
  *       claims of members etcd no longer lists;
  *   <li>quorum lost: wait (Degraded) — no membership change can commit, and none would be safe;
  *   <li>replace a failed member (volume gone, or unready past the grace period);
@@ -142,7 +142,8 @@ public final class Planner {
 
     private static Step promoteOrWait(Desired desired, Observation observed, ObservedMember l) {
         long leaderIndex = observed.leader().map(ObservedMember::raftIndex).orElse(Long.MAX_VALUE);
-        boolean caughtUp = l.healthy() && l.raftIndex() + desired.catchUpEntriesMax() >= leaderIndex;
+        boolean caughtUp = l.healthy()
+                && l.raftIndex() + desired.catchUpEntriesMax() >= leaderIndex;
         int voterCount = observed.voters().size();
         boolean safe = observed.healthyVoterCount() + 1 >= Quorum.of(voterCount + 1);
         if (caughtUp && safe) {

@@ -41,7 +41,7 @@ public interface OperatorConfig {
         @WithDefault("etcd")
         List<String> command();
 
-        /** The restore command in the image ({@code etcdctl snapshot restore}'s arguments follow). */
+        /** The image's restore command ({@code etcdctl snapshot restore}'s arguments follow). */
         @WithDefault("etcdctl,snapshot,restore")
         List<String> restoreCommand();
     }

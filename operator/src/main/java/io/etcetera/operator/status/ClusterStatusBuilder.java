@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Makes an EtcdCluster's next status. The only place that writes one: after a pass
- * ({@link #afterPass}) or after a failed pass ({@link #afterError}, which keeps the observed parts of
+ * ({@link #afterPass}) or after a failed pass ({@link #afterError}, which keeps the observed parts
+ * of
  * the prior status and sets Degraded with the error).
  */
 public final class ClusterStatusBuilder {
@@ -41,7 +42,8 @@ public final class ClusterStatusBuilder {
                 && healthy >= Quorum.of(voters);
         boolean degraded = step instanceof Step.Wait w && w.health() == Step.Health.DEGRADED
                 || !available && p.members() != null && !p.members().isEmpty();
-        boolean progressing = !(step instanceof Step.Wait w2 && w2.health() != Step.Health.PROGRESSING);
+        boolean progressing = !(step instanceof Step.Wait w2
+                && w2.health() != Step.Health.PROGRESSING);
         var conditions = Conditions.set(p.conditions(), Conditions.AVAILABLE, available,
                 available ? "QuorumAvailable" : "NoQuorum",
                 healthy + " of " + voters + " voters healthy", generation, now);

@@ -25,7 +25,8 @@ class CrdsUpToDateIT {
         for (String file : CRD_FILES) {
             String generated = Files.readString(GENERATED.resolve(file));
             Path committed = COMMITTED.resolve(file);
-            assertThat(committed).as("crds/%s is missing: copy it from %s", file, GENERATED).exists();
+            assertThat(committed).as("crds/%s is missing: copy it from %s", file, GENERATED)
+                    .exists();
             assertThat(Files.readString(committed))
                     .as("crds/%s is stale: cp operator/target/kubernetes/%s crds/", file, file)
                     .isEqualTo(generated);

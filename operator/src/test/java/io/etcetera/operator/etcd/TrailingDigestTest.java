@@ -9,7 +9,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Seeded: content + sha256(content), fed in random chunk sizes, matches; any flipped byte fails. */
+/** Seeded: content + sha256(content) in random chunk sizes matches; a flipped byte fails. */
 class TrailingDigestTest {
 
     static LongStream seeds() {

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Seeded properties of {@link Planner} over arbitrary observations, including inconsistent ones
- * (pods without members, members without volumes, several learners, no leader). Replay one seed with
+ * (pods without members, members without volumes, several learners, no leader). Replay one seed
+ * with
  * {@code -Dtest=PlannerPropertyTest -Dplan.seed=N}.
  */
 class PlannerPropertyTest {
@@ -85,7 +86,8 @@ class PlannerPropertyTest {
         }
         if (quorumBefore && observed.membershipKnown()) {
             assertThat(healthyAfter).as(context).isGreaterThanOrEqualTo(Quorum.of(votersAfter));
-            assertThat(votersAfter).as("never the last voter: " + context).isGreaterThanOrEqualTo(1);
+            assertThat(votersAfter).as("never the last voter: " + context)
+                    .isGreaterThanOrEqualTo(1);
         }
     }
 
