@@ -70,12 +70,7 @@ public final class OperatorProcess implements AutoCloseable {
     /** SIGKILL, as a crashed or evicted operator pod. */
     public void kill() {
         if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            PodProcess.killAndWait(process);
             process = null;
         }
     }

@@ -81,12 +81,17 @@ final class PodProcess {
     /** Kills the running container with SIGKILL (the Pod is gone, or a test crashes it). */
     void kill() {
         if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            killAndWait(process);
+        }
+    }
+
+    /** SIGKILL, then wait for the exit so ports and files are free afterwards. */
+    static void killAndWait(Process process) {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -67,8 +67,12 @@ class EtcdClusterIT {
 
     @Test
     @Order(2)
-    void scalesFromThreeToFiveAndBackToThree() {
+    void scalesFromThreeToFiveAndBackToThreeThroughAnOperatorRestart() {
         resize(CLUSTER, 5);
+        // Kill the operator in the middle of the change: the restarted one must finish it.
+        await().atMost(CONVERGE_MAX).ignoreExceptions().until(() -> status(CLUSTER).members()
+                .size() > 3);
+        target.restartOperator();
         awaitAvailable(CLUSTER, 5);
         assertThat(target.etcdctl(CLUSTER, readyMembers(CLUSTER).get(4), "get", "greeting",
                 "--print-value-only")).isEqualTo("hello\n");

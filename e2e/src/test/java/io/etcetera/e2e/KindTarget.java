@@ -45,6 +45,12 @@ final class KindTarget implements Target {
     }
 
     @Override
+    public void restartOperator() {
+        Commands.run(List.of("kubectl", "-n", "etcetera-system", "delete", "pod",
+                "-l", "app.kubernetes.io/name=etcetera-operator", "--grace-period=0", "--force"));
+    }
+
+    @Override
     public byte[] readSnapshot(String claimName, String path) {
         return Commands.run(List.of("kubectl", "-n", "etcetera-system", "exec",
                 "deploy/etcetera-operator", "--", "cat",

@@ -108,8 +108,8 @@ final class LocalTarget implements Target {
         }
     }
 
-    /** Kills and restarts the operator process (an interrupted operator must resume). */
-    void restartOperator() {
+    @Override
+    public void restartOperator() {
         operator.kill();
         operator.start();
     }

@@ -19,6 +19,9 @@ interface Target extends AutoCloseable {
     /** SIGKILLs the member's process; with {@code wipeData} its data volume is emptied too. */
     void crash(String cluster, String member, boolean wipeData);
 
+    /** Kills the operator (SIGKILL locally, pod deletion on kind); it comes back by itself. */
+    void restartOperator();
+
     /** The bytes of a snapshot file on claim {@code claimName} at {@code path}. */
     byte[] readSnapshot(String claimName, String path);
 

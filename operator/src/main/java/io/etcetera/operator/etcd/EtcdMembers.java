@@ -13,6 +13,7 @@ import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.StatusResponse;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class EtcdMembers implements AutoCloseable {
             return new MemberList(r.getHeader().getClusterId(), r.getHeader().getMemberId(),
                     r.getMembersList().stream().map(EtcdMember::of).toList());
         } catch (RuntimeException e) {
-            throw new MemberCallException("MemberList", endpoint, e);
+            throw fail("MemberList", endpoint, e);
         }
     }
 
@@ -63,7 +64,7 @@ public final class EtcdMembers implements AutoCloseable {
             return new MemberStatus(r.getHeader().getMemberId(), r.getLeader(), r.getRaftIndex(),
                     r.getRaftTerm(), r.getHeader().getRevision(), r.getDbSize(), r.getVersion());
         } catch (RuntimeException e) {
-            throw new MemberCallException("Status", endpoint, e);
+            throw fail("Status", endpoint, e);
         }
     }
 
@@ -74,7 +75,7 @@ public final class EtcdMembers implements AutoCloseable {
                     .addPeerURLs(peerUrl.toString()).setIsLearner(true).build())
                     .getMember().getID();
         } catch (RuntimeException e) {
-            throw new MemberCallException("MemberAdd(learner " + peerUrl + ")", endpoint, e);
+            throw fail("MemberAdd(learner " + peerUrl + ")", endpoint, e);
         }
     }
 
@@ -84,7 +85,7 @@ public final class EtcdMembers implements AutoCloseable {
                     CallOptions.DEFAULT.withDeadlineAfter(callTimeout.toMillis(),
                             TimeUnit.MILLISECONDS), memberId);
         } catch (RuntimeException e) {
-            throw new MemberCallException("MemberPromote(" + Long.toHexString(memberId) + ")",
+            throw fail("MemberPromote(" + Long.toHexString(memberId) + ")",
                     endpoint, e);
         }
     }
@@ -94,7 +95,7 @@ public final class EtcdMembers implements AutoCloseable {
             cluster(endpoint).memberRemove(
                     MemberRemoveRequest.newBuilder().setID(memberId).build());
         } catch (RuntimeException e) {
-            throw new MemberCallException("MemberRemove(" + Long.toHexString(memberId) + ")",
+            throw fail("MemberRemove(" + Long.toHexString(memberId) + ")",
                     endpoint, e);
         }
     }
@@ -105,7 +106,7 @@ public final class EtcdMembers implements AutoCloseable {
             maintenance(leaderEndpoint, callTimeout).moveLeader(MoveLeaderRequest.newBuilder()
                     .setTargetID(transfereeId).build());
         } catch (RuntimeException e) {
-            throw new MemberCallException("MoveLeader(" + Long.toHexString(transfereeId) + ")",
+            throw fail("MoveLeader(" + Long.toHexString(transfereeId) + ")",
                     leaderEndpoint, e);
         }
     }
@@ -132,12 +133,31 @@ public final class EtcdMembers implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("writing snapshot from " + endpoint, e);
         } catch (RuntimeException e) {
-            throw new MemberCallException("Snapshot", endpoint, e);
+            throw fail("Snapshot", endpoint, e);
         }
         if (!digest.matches()) {
             throw new SnapshotCorruptException(endpoint, digest.totalBytes());
         }
         return new SnapshotResult(revision, digest.totalBytes(), digest.fileSha256());
+    }
+
+    /**
+     * The exception for a failed call. An unavailable member's channel is dropped, so the next
+     * call resolves its name again: a new Pod's DNS record appears only after the Pod got an
+     * address, and gRPC's own re-resolution backs off for many seconds.
+     */
+    private MemberCallException fail(String call, URI endpoint, RuntimeException e) {
+        if (Status.fromThrowable(e).getCode() == Status.Code.UNAVAILABLE) {
+            ManagedChannel dropped = channels.remove(authority(endpoint));
+            if (dropped != null) {
+                dropped.shutdownNow();
+            }
+        }
+        return new MemberCallException(call, endpoint, e);
+    }
+
+    private static String authority(URI endpoint) {
+        return endpoint.getHost() + ":" + endpoint.getPort();
     }
 
     private ClusterGrpc.ClusterBlockingStub cluster(URI endpoint) {
@@ -151,7 +171,7 @@ public final class EtcdMembers implements AutoCloseable {
     }
 
     private ManagedChannel channel(URI endpoint) {
-        String authority = endpoint.getHost() + ":" + endpoint.getPort();
+        String authority = authority(endpoint);
         ManagedChannel cached = channels.get(authority);
         if (cached != null) {
             return cached;
