@@ -27,7 +27,29 @@ public final class MemberLauncher {
         this.hostsFile = hostsFile;
     }
 
+    /**
+     * Fails fast, naming the cause, where processes cannot get a private mount namespace (the
+     * harness needs root, as in CI, or a user namespace that allows it).
+     */
+    public static void checkMountNamespaces() {
+        try {
+            Process p = new ProcessBuilder("unshare", "-m", "true").redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("the e2e harness runs each member in a private "
+                        + "mount namespace (unshare -m) and cannot here: " + out.trim());
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unshare (util-linux) is needed by the e2e harness", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     public static MemberLauncher fromSystemProperties(Path hostsFile) {
+        checkMountNamespaces();
         return new MemberLauncher(System.getProperty("e2e.member", "etcd"),
                 Path.of(System.getProperty("e2e.node.app",
                         "node/target/quarkus-app/quarkus-run.jar")), hostsFile);

@@ -130,6 +130,35 @@ class EtcdClusterIT {
                 "--print-value-only")).isEqualTo("hello\n");
     }
 
+    @Test
+    @Order(5)
+    void aMemberOptionChangeRollsEveryMemberKeepingItsIdentityAndData() {
+        List<String> idsBefore = status(CLUSTER).members().stream().map(MemberStatus::id)
+                .sorted().toList();
+        target.client().resources(EtcdCluster.class).inNamespace(target.namespace())
+                .withName(CLUSTER).edit(c -> {
+                    var s = c.getSpec();
+                    c.setSpec(new EtcdClusterSpec(s.size(), s.version(), s.image(), s.storage(),
+                            s.resources(), s.podTemplate(),
+                            new MemberOptions(5000L, null, null, null, 100, 1000), s.tls(),
+                            s.snapshots(), s.bootstrap(), s.unhealthyMemberGraceSeconds(),
+                            s.paused()));
+                    return c;
+                });
+        await().atMost(CONVERGE_MAX).ignoreExceptions().untilAsserted(() -> {
+            assertThat(target.client().pods().inNamespace(target.namespace())
+                    .withLabel("etcetera.io/cluster", CLUSTER).list().getItems())
+                    .hasSize(3)
+                    .allMatch(p -> p.getSpec().getContainers().get(0).getArgs()
+                            .contains("--snapshot-count=5000"));
+            awaitAvailable(CLUSTER, 3);
+        });
+        assertThat(status(CLUSTER).members().stream().map(MemberStatus::id).sorted().toList())
+                .as("a roll restarts members, it does not replace them").isEqualTo(idsBefore);
+        assertThat(target.etcdctl(CLUSTER, readyMembers(CLUSTER).get(0), "get", "greeting",
+                "--print-value-only")).isEqualTo("hello\n");
+    }
+
     private static void create(String name, int size, Bootstrap bootstrap) {
         var cluster = new EtcdCluster();
         cluster.setMetadata(new ObjectMetaBuilder().withName(name)
