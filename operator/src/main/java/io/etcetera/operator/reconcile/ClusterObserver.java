@@ -56,8 +56,10 @@ final class ClusterObserver {
         }
         Set<MemberName> claims = new TreeSet<>();
         kube.claims(model.namespace(), cluster).forEach(c -> {
-            MemberName name = MemberName.parse(cluster, c.getMetadata().getName().substring(5));
-            if (c.getMetadata().getName().startsWith("data-") && name != null) {
+            String claim = c.getMetadata().getName();
+            MemberName name = claim.startsWith("data-")
+                    ? MemberName.parse(cluster, claim.substring("data-".length())) : null;
+            if (name != null) {
                 claims.add(name);
             }
         });
