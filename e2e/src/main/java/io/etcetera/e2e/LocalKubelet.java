@@ -214,9 +214,11 @@ public final class LocalKubelet implements AutoCloseable {
         }
     }
 
+    /** Kills every member and deletes the volumes (hundreds of MB of etcd WAL); logs stay. */
     @Override
     public synchronized void close() {
         loop.shutdownNow();
         Set.copyOf(processes.keySet()).forEach(this::stop);
+        deleteTree(volumes, true);
     }
 }

@@ -51,23 +51,18 @@ public final class MemberFlags {
     }
 
     private static void addOptions(MemberOptions options, List<String> flags) {
-        if (options.snapshotCount() != null) {
-            flags.add("--snapshot-count=" + options.snapshotCount());
-        }
-        if (options.quotaBackendBytes() != null) {
-            flags.add("--quota-backend-bytes=" + options.quotaBackendBytes());
-        }
-        if (options.autoCompactionMode() != null) {
-            flags.add("--auto-compaction-mode=" + options.autoCompactionMode());
-        }
-        if (options.autoCompactionRetention() != null) {
-            flags.add("--auto-compaction-retention=" + options.autoCompactionRetention());
-        }
-        if (options.heartbeatIntervalMillis() != null) {
-            flags.add("--heartbeat-interval=" + options.heartbeatIntervalMillis());
-        }
-        if (options.electionTimeoutMillis() != null) {
-            flags.add("--election-timeout=" + options.electionTimeoutMillis());
+        addIfSet(flags, "snapshot-count", options.snapshotCount());
+        addIfSet(flags, "quota-backend-bytes", options.quotaBackendBytes());
+        addIfSet(flags, "auto-compaction-mode", options.autoCompactionMode());
+        addIfSet(flags, "auto-compaction-retention", options.autoCompactionRetention());
+        addIfSet(flags, "heartbeat-interval", options.heartbeatIntervalMillis());
+        addIfSet(flags, "election-timeout", options.electionTimeoutMillis());
+    }
+
+    /** Absent options are left to the member's default. */
+    private static void addIfSet(List<String> flags, String flag, Object value) {
+        if (value != null) {
+            flags.add("--" + flag + "=" + value);
         }
     }
 }
