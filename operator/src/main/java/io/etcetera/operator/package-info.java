@@ -1,4 +1,0 @@
-/**
- * The Kubernetes operator for EtcdCluster and EtcdSnapshot (issue 9).
- */
-package io.etcetera.operator;
