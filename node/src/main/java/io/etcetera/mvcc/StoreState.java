@@ -1,0 +1,28 @@
+package io.etcetera.mvcc;
+
+import io.etcetera.invariants.Invariants;
+
+/**
+ * What the store has applied, as of one committed apply batch.
+ *
+ * <p>Invariant: {@code 0 <= compactRevision <= revision} and {@code revision >= 1} (etcd's first
+ * write gets revision 2). Immutable.
+ *
+ * @param appliedIndex the Raft index of the last entry applied (etcd's consistent index)
+ * @param term the Raft term of that entry
+ * @param revision the newest revision (etcd's current revision)
+ * @param compactRevision the revision of the last compaction: reads below it fail
+ */
+public record StoreState(long appliedIndex, long term, long revision, long compactRevision) {
+
+    /** The state of an empty store. */
+    static final StoreState EMPTY = new StoreState(0, 0, 1, 0);
+
+    public StoreState {
+        Invariants.check(revision >= 1, "revision(%d) < 1", revision);
+        Invariants.check(compactRevision >= 0 && compactRevision <= revision,
+                "compactRevision(%d) outside [0, revision(%d)]", compactRevision, revision);
+        Invariants.check(appliedIndex >= 0 && term >= 0, "appliedIndex(%d) or term(%d) < 0",
+                appliedIndex, term);
+    }
+}
