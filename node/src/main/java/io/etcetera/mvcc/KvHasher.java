@@ -1,5 +1,6 @@
 package io.etcetera.mvcc;
 
+import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.KeyValue;
 import io.etcetera.backend.BackendSnapshot;
 import io.etcetera.backend.Cursor;
@@ -19,10 +20,12 @@ import java.util.zip.CRC32C;
  * key). Changes at or below the compact revision count only if a compaction at {@code rev} would
  * keep them (the newest change of their key up to {@code rev}, and not a tombstone).
  *
- * <p>So the hash depends only on the history and the compact revision, never on how far physical
- * compaction has come: members agree on it at the same revision. (etcd also hashes everything left
- * below the compact revision when a compaction at rev would keep nothing; that case depends on
- * physical compaction, and this class does not copy it.)
+ * <p>NB: etcd filters by "what a compaction at rev keeps" only when that set is not empty; when no key
+ * is live at rev it hashes whatever its physical compaction left below the compact revision, which
+ * once that compaction has finished is what a compaction at the compact revision keeps. This class
+ * uses that set then, so its hash equals etcd's for the same history, and depends only on the
+ * history and the compact revision, never on how far physical compaction has come: members agree
+ * on it at the same revision.
  *
  * <p>Not thread-safe: one call, one thread.
  */
@@ -45,6 +48,7 @@ final class KvHasher {
         try (Cursor records = backend.cursor(Family.REVISION, snapshot);
                 Cursor versions = backend.cursor(Family.KEY, snapshot)) {
             VersionScan scan = new VersionScan(versions);
+            long keepRevision = hasLiveKey(scan, revision) ? revision : compactRevision;
             for (records.seek(RevisionRecord.key(0, 0)); records.isValid(); records.next()) {
                 byte[] recordKey = records.key();
                 long main = RevisionRecord.main(recordKey);
@@ -55,16 +59,26 @@ final class KvHasher {
                 byte[] record = records.value();
                 byte[] userKey = RevisionRecord.userKey(record);
                 boolean tombstone = RevisionRecord.isTombstone(record);
-                if (main <= compactRevision && !keptAt(scan, userKey, revision, main, sub, tombstone)) {
+                if (main <= compactRevision && !keptAt(scan, userKey, keepRevision, main, sub, tombstone)) {
                     continue;
                 }
                 crc.update(etcdRevisionBytes(main, sub, tombstone));
                 crc.update(tombstone ? KeyValue.newBuilder()
-                        .setKey(com.google.protobuf.ByteString.copyFrom(userKey)).build().toByteArray()
+                        .setKey(ByteString.copyFrom(userKey)).build().toByteArray()
                         : storedValue(scan, userKey, main, sub));
             }
         }
         return (int) crc.getValue();
+    }
+
+    private static boolean hasLiveKey(VersionScan scan, long revision) {
+        boolean[] found = {false};
+        scan.forEachLive(KeyRange.of(ByteString.EMPTY, ByteString.copyFrom(new byte[] {0})), revision,
+                (versionKey, cursor) -> {
+                    found[0] = true;
+                    return false;
+                });
+        return found[0];
     }
 
     /** Whether the change (main, sub) is what a compaction at {@code revision} keeps of its key. */

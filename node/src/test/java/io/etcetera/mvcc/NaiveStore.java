@@ -35,7 +35,7 @@ final class NaiveStore {
     /** {@code history.get(r)} is the key space at revision r; revisions 0 and 1 are empty. */
     private final List<TreeMap<ByteString, KeyValue>> history = new ArrayList<>();
     private final List<Event> events = new ArrayList<>();
-    private long compactRevision;
+    private long compactRevision = -1;
 
     NaiveStore() {
         history.add(new TreeMap<>(ORDER));
