@@ -16,8 +16,8 @@ import java.util.Set;
  *
  * <p>Intervals compare as etcd's {@code StringAffineComparable} (an empty end is +infinity) and
  * overlap as etcd's {@code Interval.Compare}. NB: etcd does not turn the from-key end {@code "\0"}
- * into +infinity here, so a from-key delete only conflicts with a put of its own start key. This
- * class keeps that, because clients depend on what etcd accepts.
+ * into +infinity here, so a from-key delete conflicts with no put at all (etcd 3.4.23 accepts
+ * "delete from a; put a"). This class keeps that, because clients depend on what etcd accepts.
  *
  * <p>Stateless; used from any thread.
  */

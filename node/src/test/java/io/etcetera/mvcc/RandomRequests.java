@@ -25,9 +25,16 @@ final class RandomRequests {
     private static final int MAX_TXN_OPS = 128;
 
     private final SplittableRandom random;
+    /** Values have 0 to this many bytes minus one. */
+    private final int valueBytesMax;
 
     RandomRequests(SplittableRandom random) {
+        this(random, 4);
+    }
+
+    RandomRequests(SplittableRandom random, int valueBytesMax) {
         this.random = random;
+        this.valueBytesMax = valueBytesMax;
     }
 
     static ByteString bytes(String s) {
@@ -39,7 +46,7 @@ final class RandomRequests {
     }
 
     ByteString value() {
-        byte[] value = new byte[random.nextInt(4)];
+        byte[] value = new byte[random.nextInt(valueBytesMax)];
         for (int i = 0; i < value.length; i++) {
             value[i] = (byte) ('p' + random.nextInt(4));
         }
