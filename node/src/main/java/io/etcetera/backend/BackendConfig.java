@@ -14,7 +14,8 @@ import io.etcetera.invariants.Invariants;
 public record BackendConfig(long writeBufferBytes, long blockCacheBytes, int backgroundJobsMax) {
 
     public BackendConfig {
-        Invariants.check(writeBufferBytes >= 64 << 10, "writeBufferBytes(%d) < 64 KiB", writeBufferBytes);
+        Invariants.check(
+                writeBufferBytes >= 64 << 10, "writeBufferBytes(%d) < 64 KiB", writeBufferBytes);
         Invariants.check(blockCacheBytes >= 0, "blockCacheBytes(%d) < 0", blockCacheBytes);
         Invariants.check(backgroundJobsMax >= 1, "backgroundJobsMax(%d) < 1", backgroundJobsMax);
     }

@@ -9,9 +9,15 @@ import java.nio.charset.StandardCharsets;
  * <p>Immutable; used from any thread.
  */
 public enum Family {
-    /** Every version of every user key, ordered by (key, revision descending); see {@link VersionKey}. */
+    /**
+     * Every version of every user key, ordered by (key, revision descending); see {@link
+     * VersionKey}.
+     */
     KEY("key"),
-    /** One entry per change, ordered by revision, for watch replay and compaction; see {@link RevisionRecord}. */
+    /**
+     * One entry per change, ordered by revision, for watch replay and compaction; see {@link
+     * RevisionRecord}.
+     */
     REVISION("revision"),
     /** The keys attached to each lease, ordered by (lease, key); see {@link LeaseKey}. */
     LEASE("lease"),

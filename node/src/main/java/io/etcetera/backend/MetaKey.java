@@ -10,13 +10,17 @@ import java.nio.charset.StandardCharsets;
 public enum MetaKey {
     /** The on-disk format version; a store written by another format refuses to open. */
     SCHEMA_VERSION("schema_version"),
-    /** The Raft index of the last entry applied; written in the same batch as that entry's changes. */
+    /**
+     * The Raft index of the last entry applied; written in the same batch as that entry's changes.
+     */
     CONSISTENT_INDEX("consistent_index"),
     /** The Raft term of that entry. */
     TERM("term"),
     /** The newest revision (etcd's currentRev). */
     CURRENT_REVISION("current_revision"),
-    /** The revision of the last applied compaction (etcd's scheduledCompactRev): no read below it. */
+    /**
+     * The revision of the last applied compaction (etcd's scheduledCompactRev): no read below it.
+     */
     COMPACT_REVISION("compact_revision"),
     /**
      * The next revision (main, sub) that physical compaction will examine; everything before it has

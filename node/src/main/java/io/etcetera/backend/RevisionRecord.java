@@ -11,9 +11,9 @@ import java.util.Arrays;
  * value = kind (0x00 put, 0x01 tombstone)  userKey
  * </pre>
  *
- * <p>The put's {@code KeyValue} itself lives in {@link Family#KEY} under
- * {@link VersionKey#encode(byte[], long, long)} of the same revision; this family only orders the
- * changes, so watch replay and compaction can walk them by revision.
+ * <p>The put's {@code KeyValue} itself lives in {@link Family#KEY} under {@link
+ * VersionKey#encode(byte[], long, long)} of the same revision; this family only orders the changes,
+ * so watch replay and compaction can walk them by revision.
  *
  * <p>Stateless; used from any thread.
  */

@@ -1,12 +1,7 @@
 package io.etcetera.backend;
 
 import io.etcetera.invariants.Invariants;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
+
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Cache;
@@ -24,17 +19,24 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteOptions;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * The RocksDB database of one member: the column families of {@link Family}, atomic multi-family
  * write batches, snapshots, flush, full compaction and size figures. The layout is documented in
  * {@code package-info.java}.
  *
- * <p>Durability: RocksDB's own write-ahead log is off. The Raft WAL is the source of durability: each
- * write batch carries the Raft index it covers, and after a crash the member replays the Raft WAL
- * from the index found here. What is on disk after a crash is therefore the state as of the last
- * flush, and that state must be consistent across families: {@code atomic_flush} makes RocksDB flush
- * all families together at one point of the write sequence, so a reopened database always reflects a
- * prefix of the write batches, never part of one.
+ * <p>Durability: RocksDB's own write-ahead log is off. The Raft WAL is the source of durability:
+ * each write batch carries the Raft index it covers, and after a crash the member replays the Raft
+ * WAL from the index found here. What is on disk after a crash is therefore the state as of the
+ * last flush, and that state must be consistent across families: {@code atomic_flush} makes RocksDB
+ * flush all families together at one point of the write sequence, so a reopened database always
+ * reflects a prefix of the write batches, never part of one.
  *
  * <p>Thread-safe: any thread may read, write, flush or compact (RocksDB serialises writes). Close
  * only after every reader, writer and snapshot is done.
@@ -57,8 +59,13 @@ public final class RocksBackend implements AutoCloseable {
     private final List<ColumnFamilyHandle> allHandles;
     private final WriteOptions writeOptions;
 
-    private RocksBackend(Path directory, RocksDB db, DBOptions dbOptions, Cache blockCache,
-            List<ColumnFamilyOptions> familyOptions, List<ColumnFamilyHandle> allHandles) {
+    private RocksBackend(
+            Path directory,
+            RocksDB db,
+            DBOptions dbOptions,
+            Cache blockCache,
+            List<ColumnFamilyOptions> familyOptions,
+            List<ColumnFamilyHandle> allHandles) {
         this.directory = directory;
         this.db = db;
         this.dbOptions = dbOptions;
@@ -75,12 +82,13 @@ public final class RocksBackend implements AutoCloseable {
     /** Opens (creating if needed) the database in {@code directory}. Reads no keys. */
     public static RocksBackend open(Path directory, BackendConfig config) {
         Cache blockCache = new LRUCache(config.blockCacheBytes());
-        DBOptions dbOptions = new DBOptions()
-                .setCreateIfMissing(true)
-                .setCreateMissingColumnFamilies(true)
-                .setAtomicFlush(true)
-                .setMaxBackgroundJobs(config.backgroundJobsMax())
-                .setBytesPerSync(1L << 20);
+        DBOptions dbOptions =
+                new DBOptions()
+                        .setCreateIfMissing(true)
+                        .setCreateMissingColumnFamilies(true)
+                        .setAtomicFlush(true)
+                        .setMaxBackgroundJobs(config.backgroundJobsMax())
+                        .setBytesPerSync(1L << 20);
         List<ColumnFamilyOptions> familyOptions = new ArrayList<>();
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         for (Family family : Family.values()) {
@@ -97,18 +105,22 @@ public final class RocksBackend implements AutoCloseable {
             familyOptions.forEach(ColumnFamilyOptions::close);
             dbOptions.close();
             blockCache.close();
-            throw new BackendException("opening the RocksDB database in " + directory + " failed", e);
+            throw new BackendException(
+                    "opening the RocksDB database in " + directory + " failed", e);
         }
     }
 
-    private static ColumnFamilyOptions familyOptions(Family family, BackendConfig config, Cache cache) {
-        BlockBasedTableConfig table = new BlockBasedTableConfig()
-                .setBlockCache(cache)
-                .setBlockSize(16 << 10)
-                .setCacheIndexAndFilterBlocks(true)
-                .setPinL0FilterAndIndexBlocksInCache(true);
+    private static ColumnFamilyOptions familyOptions(
+            Family family, BackendConfig config, Cache cache) {
+        BlockBasedTableConfig table =
+                new BlockBasedTableConfig()
+                        .setBlockCache(cache)
+                        .setBlockSize(16 << 10)
+                        .setCacheIndexAndFilterBlocks(true)
+                        .setPinL0FilterAndIndexBlocksInCache(true);
         if (family == Family.KEY) {
-            // Point reads of one exact version (watch replay, hash) skip files by their bloom filter.
+            // Point reads of one exact version (watch replay, hash) skip files by their bloom
+            // filter.
             table.setFilterPolicy(new BloomFilter(BLOOM_BITS_PER_KEY));
         }
         return new ColumnFamilyOptions()
@@ -150,8 +162,8 @@ public final class RocksBackend implements AutoCloseable {
 
     /** A cursor over {@code family} as of {@code snapshot}. */
     public Cursor cursor(Family family, BackendSnapshot snapshot) {
-        return new RocksCursor(db.newIterator(handle(family), snapshot.readOptions()), null,
-                where(family));
+        return new RocksCursor(
+                db.newIterator(handle(family), snapshot.readOptions()), null, where(family));
     }
 
     /** The newest key of {@code family} as of now, or null when the family is empty. */
@@ -175,13 +187,20 @@ public final class RocksBackend implements AutoCloseable {
         return new WriteSet(this);
     }
 
-    /** Applies every put and delete of {@code writes} atomically. Not synced: see the class comment. */
+    /**
+     * Applies every put and delete of {@code writes} atomically. Not synced: see the class comment.
+     */
     public void write(WriteSet writes) {
         try {
             db.write(writeOptions, writes.batch());
         } catch (RocksDBException e) {
-            throw new BackendException("writing a batch of " + writes.operationCount()
-                    + " operations to " + directory + " failed", e);
+            throw new BackendException(
+                    "writing a batch of "
+                            + writes.operationCount()
+                            + " operations to "
+                            + directory
+                            + " failed",
+                    e);
         }
     }
 
@@ -198,13 +217,14 @@ public final class RocksBackend implements AutoCloseable {
     }
 
     /**
-     * Rewrites every family to drop deleted and overwritten data (etcd's defragment). Runs alongside
-     * reads and writes.
+     * Rewrites every family to drop deleted and overwritten data (etcd's defragment). Runs
+     * alongside reads and writes.
      */
     public void compactAll() {
-        try (CompactRangeOptions options = new CompactRangeOptions()
-                .setBottommostLevelCompaction(
-                        CompactRangeOptions.BottommostLevelCompaction.kForceOptimized)) {
+        try (CompactRangeOptions options =
+                new CompactRangeOptions()
+                        .setBottommostLevelCompaction(
+                                CompactRangeOptions.BottommostLevelCompaction.kForceOptimized)) {
             for (ColumnFamilyHandle handle : allHandles) {
                 db.compactRange(handle, null, null, options);
             }
@@ -215,12 +235,17 @@ public final class RocksBackend implements AutoCloseable {
 
     /** Bytes of all SST files (live or not yet deleted) plus the memtables. */
     public long totalSizeBytes() {
-        return sumProperty("rocksdb.total-sst-files-size") + sumProperty("rocksdb.cur-size-all-mem-tables");
+        return sumProperty("rocksdb.total-sst-files-size")
+                + sumProperty("rocksdb.cur-size-all-mem-tables");
     }
 
-    /** RocksDB's estimate of the bytes of live data plus the memtables: what a full compaction keeps. */
+    /**
+     * RocksDB's estimate of the bytes of live data plus the memtables: what a full compaction
+     * keeps.
+     */
     public long liveSizeBytes() {
-        return sumProperty("rocksdb.estimate-live-data-size") + sumProperty("rocksdb.cur-size-all-mem-tables");
+        return sumProperty("rocksdb.estimate-live-data-size")
+                + sumProperty("rocksdb.cur-size-all-mem-tables");
     }
 
     private long sumProperty(String property) {

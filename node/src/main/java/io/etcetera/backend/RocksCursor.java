@@ -15,8 +15,10 @@ final class RocksCursor implements Cursor {
     private static final byte[] NO_BYTES = new byte[0];
 
     private final RocksIterator iterator;
+
     /** Owned read options when the cursor made its own; null when they belong to a snapshot. */
     private final ReadOptions ownedOptions;
+
     private final String where;
 
     RocksCursor(RocksIterator iterator, ReadOptions ownedOptions, String where) {

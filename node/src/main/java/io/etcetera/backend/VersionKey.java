@@ -7,22 +7,25 @@ import java.util.Arrays;
  * prefix-free, then the revision (main, sub) stored inverted so that newer versions sort first.
  *
  * <pre>
- * versionKey = escape(userKey) 0x00 0x01  BE64(MAX - main)  BE64(MAX - sub)     (MAX = Long.MAX_VALUE)
+ * versionKey = escape(userKey) 0x00 0x01  BE64(MAX - main)  BE64(MAX - sub)
  * escape     = every 0x00 byte of the user key becomes 0x00 0xFF
+ * MAX        = Long.MAX_VALUE
  * </pre>
  *
- * <p>Worked example: user key {@code "a"} with versions at 9 and 4, {@code "a\0"} at 7, {@code "ab"}
- * at 8, in the order RocksDB keeps them:
+ * <p>Worked example: user key {@code "a"} with versions at 9 and 4, {@code "a\0"} at 7, {@code
+ * "ab"} at 8, in the order RocksDB keeps them:
+ *
  * <pre>
  * 61 00 01       | rev 9    "a"    newest first
  * 61 00 01       | rev 4    "a"
  * 61 00 FF 00 01 | rev 7    "a\0"  the escaped 0x00 0xFF sorts after the terminator 0x00 0x01
  * 61 62 00 01    | rev 8    "ab"
  * </pre>
+ *
  * Because the escaped key plus terminator (the <em>group</em>) is prefix-free and preserves the
  * unsigned byte order of user keys, all versions of one key are contiguous, groups appear in key
- * order, and for user keys {@code x < y} every version key of {@code x} sorts before every version key
- * of {@code y}. That makes {@code group(rangeEnd)} an exclusive upper bound for a range scan.
+ * order, and for user keys {@code x < y} every version key of {@code x} sorts before every version
+ * key of {@code y}. That makes {@code group(rangeEnd)} an exclusive upper bound for a range scan.
  *
  * <p>Stateless; used from any thread.
  */
@@ -64,8 +67,8 @@ public final class VersionKey {
     }
 
     /**
-     * The seek target for the newest version at or below revision (main, sub) of the key whose group
-     * is {@code group}: seeking there lands on that version, or past it when none exists.
+     * The seek target for the newest version at or below revision (main, sub) of the key whose
+     * group is {@code group}: seeking there lands on that version, or past it when none exists.
      */
     public static byte[] withRevision(byte[] group, long main, long sub) {
         byte[] out = Arrays.copyOf(group, group.length + REVISION_BYTES);
@@ -94,7 +97,8 @@ public final class VersionKey {
 
     /** Compares the group of {@code versionKey} with {@code group}, as unsigned bytes. */
     public static int compareGroup(byte[] versionKey, byte[] group) {
-        return Arrays.compareUnsigned(versionKey, 0, groupLength(versionKey), group, 0, group.length);
+        return Arrays.compareUnsigned(
+                versionKey, 0, groupLength(versionKey), group, 0, group.length);
     }
 
     public static long main(byte[] versionKey) {

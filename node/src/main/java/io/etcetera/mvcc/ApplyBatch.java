@@ -20,6 +20,7 @@ import io.etcetera.backend.RocksBackend;
 import io.etcetera.backend.VersionKey;
 import io.etcetera.backend.WriteSet;
 import io.etcetera.invariants.Invariants;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,14 +29,14 @@ import java.util.function.Supplier;
 
 /**
  * One group commit of committed Raft entries: the server applies each request (put, delete range,
- * txn, compaction, lease revoke) in log order, then {@link #commit} writes all their changes together
- * with the applied index and term in one atomic RocksDB write, and publishes the new state to
- * readers.
+ * txn, compaction, lease revoke) in log order, then {@link #commit} writes all their changes
+ * together with the applied index and term in one atomic RocksDB write, and publishes the new state
+ * to readers.
  *
- * <p>Each request that changes something takes the next revision, as in etcd; a request refused with
- * an {@link MvccException} changes nothing and the batch goes on. Later requests see earlier ones:
- * their changes sit in {@link PendingWrites} over RocksDB cursors taken when the batch began, and
- * readers see none of them until the commit.
+ * <p>Each request that changes something takes the next revision, as in etcd; a request refused
+ * with an {@link MvccException} changes nothing and the batch goes on. Later requests see earlier
+ * ones: their changes sit in {@link PendingWrites} over RocksDB cursors taken when the batch began,
+ * and readers see none of them until the commit.
  *
  * <p>Lifecycle: {@link MvccStore#beginBatch} → requests → {@link #commit} → {@link #close}. Any
  * exception other than an {@link MvccException} (a storage fault, a broken invariant) breaks the
@@ -78,58 +79,64 @@ public final class ApplyBatch implements AutoCloseable {
         return revision;
     }
 
-    /** etcd's Put: lease not found, then key not found (for {@code ignore_*}), or a new revision. */
+    /**
+     * etcd's Put: lease not found, then key not found (for {@code ignore_*}), or a new revision.
+     */
     public PutResponse put(PutRequest request) {
-        return guarded(() -> {
-            if (request.getLease() != 0 && !leaseExists.test(request.getLease())) {
-                throw new LeaseNotFoundException(request.getLease());
-            }
-            WriteTxn txn = beginTxn();
-            txn.checkIgnoreFlags(request);
-            PutResponse response = txn.put(request);
-            endTxn(txn);
-            return response;
-        });
+        return guarded(
+                () -> {
+                    if (request.getLease() != 0 && !leaseExists.test(request.getLease())) {
+                        throw new LeaseNotFoundException(request.getLease());
+                    }
+                    WriteTxn txn = beginTxn();
+                    txn.checkIgnoreFlags(request);
+                    PutResponse response = txn.put(request);
+                    endTxn(txn);
+                    return response;
+                });
     }
 
     /** etcd's DeleteRange: all deleted keys share one revision; none deleted takes none. */
     public DeleteRangeResponse deleteRange(DeleteRangeRequest request) {
-        return guarded(() -> {
-            WriteTxn txn = beginTxn();
-            DeleteRangeResponse response = txn.deleteRange(request);
-            endTxn(txn);
-            return response;
-        });
+        return guarded(
+                () -> {
+                    WriteTxn txn = beginTxn();
+                    DeleteRangeResponse response = txn.deleteRange(request);
+                    endTxn(txn);
+                    return response;
+                });
     }
 
     /** etcd's Txn; see {@link TxnRunner}. */
     public TxnResponse txn(TxnRequest request) {
-        return guarded(() -> {
-            WriteTxn txn = beginTxn();
-            TxnResponse response = new TxnRunner(txn, leaseExists).run(request);
-            endTxn(txn);
-            return response;
-        });
+        return guarded(
+                () -> {
+                    WriteTxn txn = beginTxn();
+                    TxnResponse response = new TxnRunner(txn, leaseExists).run(request);
+                    endTxn(txn);
+                    return response;
+                });
     }
 
     /**
-     * etcd's Compact: from now on no read below {@code revision}. Takes no revision. Old versions are
-     * removed later, in bounded steps ({@link MvccStore#compactStep}).
+     * etcd's Compact: from now on no read below {@code revision}. Takes no revision. Old versions
+     * are removed later, in bounded steps ({@link MvccStore#compactStep}).
      */
     public CompactionResponse compact(CompactionRequest request) {
-        return guarded(() -> {
-            long target = request.getRevision();
-            if (target <= compactRevision) {
-                throw new CompactedException(target, compactRevision);
-            }
-            if (target > revision) {
-                throw new FutureRevisionException(target, revision);
-            }
-            compactRevision = target;
-            return CompactionResponse.newBuilder()
-                    .setHeader(ResponseHeader.newBuilder().setRevision(revision))
-                    .build();
-        });
+        return guarded(
+                () -> {
+                    long target = request.getRevision();
+                    if (target <= compactRevision) {
+                        throw new CompactedException(target, compactRevision);
+                    }
+                    if (target > revision) {
+                        throw new FutureRevisionException(target, revision);
+                    }
+                    compactRevision = target;
+                    return CompactionResponse.newBuilder()
+                            .setHeader(ResponseHeader.newBuilder().setRevision(revision))
+                            .build();
+                });
     }
 
     /**
@@ -137,18 +144,21 @@ public final class ApplyBatch implements AutoCloseable {
      * Revoke). Returns the revision after it; the lease itself is the lessor's to forget.
      */
     public long revokeLease(long leaseId) {
-        return guarded(() -> {
-            List<byte[]> keys = attachedKeys(leaseId);
-            WriteTxn txn = beginTxn();
-            for (byte[] userKey : keys) {
-                KeyValue kv = txn.reader().get(userKey, txn.readRevision());
-                Invariants.check(kv != null && kv.getLease() == leaseId,
-                        "key attached to lease %s has no live pair with that lease", leaseId);
-                txn.delete(kv);
-            }
-            endTxn(txn);
-            return revision;
-        });
+        return guarded(
+                () -> {
+                    List<byte[]> keys = attachedKeys(leaseId);
+                    WriteTxn txn = beginTxn();
+                    for (byte[] userKey : keys) {
+                        KeyValue kv = txn.reader().get(userKey, txn.readRevision());
+                        Invariants.check(
+                                kv != null && kv.getLease() == leaseId,
+                                "key attached to lease %s has no live pair with that lease",
+                                leaseId);
+                        txn.delete(kv);
+                    }
+                    endTxn(txn);
+                    return revision;
+                });
     }
 
     /**
@@ -156,16 +166,23 @@ public final class ApplyBatch implements AutoCloseable {
      * new state to readers. Returns the batch's events in revision order (for the watch layer).
      */
     public List<Event> commit(long appliedIndex, long term) {
-        Invariants.check(!committed && !broken, "commit of a batch that is committed(%s) or broken(%s)",
-                committed, broken);
-        Invariants.check(appliedIndex >= start.appliedIndex(), "applied index went back: %d < %d",
-                appliedIndex, start.appliedIndex());
+        Invariants.check(
+                !committed && !broken,
+                "commit of a batch that is committed(%s) or broken(%s)",
+                committed,
+                broken);
+        Invariants.check(
+                appliedIndex >= start.appliedIndex(),
+                "applied index went back: %d < %d",
+                appliedIndex,
+                start.appliedIndex());
         Invariants.check(term >= start.term(), "term went back: %d < %d", term, start.term());
         StoreState next = new StoreState(appliedIndex, term, revision, compactRevision);
         writes.put(Family.META, MetaKey.CONSISTENT_INDEX.bytes(), MetaKey.encodeLong(appliedIndex));
         writes.put(Family.META, MetaKey.TERM.bytes(), MetaKey.encodeLong(term));
         writes.put(Family.META, MetaKey.CURRENT_REVISION.bytes(), MetaKey.encodeLong(revision));
-        writes.put(Family.META, MetaKey.COMPACT_REVISION.bytes(), MetaKey.encodeLong(compactRevision));
+        writes.put(
+                Family.META, MetaKey.COMPACT_REVISION.bytes(), MetaKey.encodeLong(compactRevision));
         backend.write(writes);
         committed = true;
         store.publish(next);
@@ -185,14 +202,20 @@ public final class ApplyBatch implements AutoCloseable {
         byte[] versionKey = VersionKey.encode(userKey, main, sub);
         pendingVersions.put(versionKey, keyValue);
         writes.put(Family.KEY, versionKey, keyValue);
-        writes.put(Family.REVISION, RevisionRecord.key(main, sub), RevisionRecord.value(userKey, false));
+        writes.put(
+                Family.REVISION,
+                RevisionRecord.key(main, sub),
+                RevisionRecord.value(userKey, false));
     }
 
     void writeTombstone(byte[] userKey, long main, long sub) {
         byte[] versionKey = VersionKey.encode(userKey, main, sub);
         pendingVersions.put(versionKey, TOMBSTONE);
         writes.put(Family.KEY, versionKey, TOMBSTONE);
-        writes.put(Family.REVISION, RevisionRecord.key(main, sub), RevisionRecord.value(userKey, true));
+        writes.put(
+                Family.REVISION,
+                RevisionRecord.key(main, sub),
+                RevisionRecord.value(userKey, true));
     }
 
     /** Moves {@code userKey} from lease {@code from} to lease {@code to} (0: none). */
@@ -222,7 +245,8 @@ public final class ApplyBatch implements AutoCloseable {
         Cursor cursor = new OverlayCursor(pendingLeases, baseLeases);
         for (cursor.seek(prefix); cursor.isValid(); cursor.next()) {
             byte[] key = cursor.key();
-            if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+            if (key.length < prefix.length
+                    || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
                 break;
             }
             keys.add(LeaseKey.userKey(key));
@@ -231,8 +255,10 @@ public final class ApplyBatch implements AutoCloseable {
     }
 
     private WriteTxn beginTxn() {
-        KvReader reader = new KvReader(new VersionScan(new OverlayCursor(pendingVersions, baseVersions)),
-                compactRevision);
+        KvReader reader =
+                new KvReader(
+                        new VersionScan(new OverlayCursor(pendingVersions, baseVersions)),
+                        compactRevision);
         return new WriteTxn(this, reader, revision);
     }
 
@@ -244,14 +270,19 @@ public final class ApplyBatch implements AutoCloseable {
 
     /** Runs one request; a fault other than a refusal breaks the batch. */
     private <T> T guarded(Supplier<T> request) {
-        Invariants.check(!committed && !broken, "request on a batch that is committed(%s) or broken(%s)",
-                committed, broken);
+        Invariants.check(
+                !committed && !broken,
+                "request on a batch that is committed(%s) or broken(%s)",
+                committed,
+                broken);
         int operationsBefore = writes.operationCount();
         try {
             return request.get();
         } catch (MvccException refused) {
-            Invariants.check(writes.operationCount() == operationsBefore,
-                    "a refused request wrote %d operations", writes.operationCount() - operationsBefore);
+            Invariants.check(
+                    writes.operationCount() == operationsBefore,
+                    "a refused request wrote %d operations",
+                    writes.operationCount() - operationsBefore);
             throw refused;
         } catch (RuntimeException | Error fault) {
             broken = true;

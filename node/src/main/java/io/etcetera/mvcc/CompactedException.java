@@ -11,8 +11,12 @@ public final class CompactedException extends MvccException {
     private final long compactRevision;
 
     public CompactedException(long requestedRevision, long compactRevision) {
-        super("mvcc: required revision " + requestedRevision + " has been compacted (compact revision "
-                + compactRevision + ")");
+        super(
+                "mvcc: required revision "
+                        + requestedRevision
+                        + " has been compacted (compact revision "
+                        + compactRevision
+                        + ")");
         this.requestedRevision = requestedRevision;
         this.compactRevision = compactRevision;
     }

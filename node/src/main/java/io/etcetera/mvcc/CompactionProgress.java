@@ -10,8 +10,8 @@ package io.etcetera.mvcc;
  * @param examinedCount changes examined by this step
  * @param deletedCount versions this step deleted
  */
-public record CompactionProgress(long targetRevision, long compactedRevision, int examinedCount,
-        int deletedCount) {
+public record CompactionProgress(
+        long targetRevision, long compactedRevision, int examinedCount, int deletedCount) {
 
     /** Whether physical compaction has caught up with the compact revision. */
     public boolean isDone() {

@@ -1,8 +1,10 @@
 package io.etcetera.mvcc;
 
 import com.google.protobuf.ByteString;
+
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.RequestOp;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,8 +41,10 @@ final class DuplicateKeyCheck {
         for (RequestOp op : ops) {
             if (op.hasRequestDeleteRange()) {
                 DeleteRangeRequest delete = op.getRequestDeleteRange();
-                deletes.add(delete.getRangeEnd().isEmpty() ? point(delete.getKey())
-                        : new Interval(delete.getKey(), delete.getRangeEnd()));
+                deletes.add(
+                        delete.getRangeEnd().isEmpty()
+                                ? point(delete.getKey())
+                                : new Interval(delete.getKey(), delete.getRangeEnd()));
             }
         }
         Set<ByteString> puts = new HashSet<>();
@@ -89,7 +93,8 @@ final class DuplicateKeyCheck {
 
     /** etcd's {@code Interval.Compare(query, node) == 0}. */
     private static boolean overlaps(Interval query, Interval node) {
-        boolean left = affine(query.begin(), node.begin()) < 0 && affine(query.end(), node.begin()) <= 0;
+        boolean left =
+                affine(query.begin(), node.begin()) < 0 && affine(query.end(), node.begin()) <= 0;
         boolean right = affine(query.begin(), node.end()) >= 0;
         return !left && !right;
     }

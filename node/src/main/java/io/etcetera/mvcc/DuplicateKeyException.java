@@ -3,8 +3,8 @@ package io.etcetera.mvcc;
 import com.google.protobuf.ByteString;
 
 /**
- * A txn puts one key twice, or puts a key that one of its delete ranges covers (etcd's
- * {@code ErrGRPCDuplicateKey}).
+ * A txn puts one key twice, or puts a key that one of its delete ranges covers (etcd's {@code
+ * ErrGRPCDuplicateKey}).
  *
  * <p>Immutable.
  */

@@ -1,6 +1,7 @@
 package io.etcetera.mvcc;
 
 import io.etcd.jetcd.api.Event;
+
 import java.util.List;
 
 /**

@@ -11,8 +11,12 @@ public final class FutureRevisionException extends MvccException {
     private final long currentRevision;
 
     public FutureRevisionException(long requestedRevision, long currentRevision) {
-        super("mvcc: required revision " + requestedRevision + " is a future revision (current revision "
-                + currentRevision + ")");
+        super(
+                "mvcc: required revision "
+                        + requestedRevision
+                        + " is a future revision (current revision "
+                        + currentRevision
+                        + ")");
         this.requestedRevision = requestedRevision;
         this.currentRevision = currentRevision;
     }

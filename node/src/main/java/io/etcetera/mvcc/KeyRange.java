@@ -1,14 +1,16 @@
 package io.etcetera.mvcc;
 
 import com.google.protobuf.ByteString;
+
 import io.etcetera.backend.VersionKey;
+
 import java.util.Arrays;
 
 /**
- * The keys a request names by etcd's {@code key} and {@code range_end}: one key when
- * {@code range_end} is empty; every key at or after {@code key} when {@code range_end} is the single
- * byte {@code \0} (etcd's from-key form); otherwise the half-open interval [key, range_end), which
- * is empty when range_end is not after key. A prefix range is the interval form with range_end the
+ * The keys a request names by etcd's {@code key} and {@code range_end}: one key when {@code
+ * range_end} is empty; every key at or after {@code key} when {@code range_end} is the single byte
+ * {@code \0} (etcd's from-key form); otherwise the half-open interval [key, range_end), which is
+ * empty when range_end is not after key. A prefix range is the interval form with range_end the
  * prefix plus one.
  *
  * <p>Immutable; the arrays are never exposed.
@@ -16,6 +18,7 @@ import java.util.Arrays;
 final class KeyRange {
 
     private final byte[] key;
+
     /** Null for a single key; empty for no upper bound. */
     private final byte[] end;
 

@@ -1,6 +1,7 @@
 package io.etcetera.mvcc;
 
 import com.google.protobuf.ByteString;
+
 import io.etcd.jetcd.api.KeyValue;
 import io.etcetera.backend.BackendSnapshot;
 import io.etcetera.backend.Cursor;
@@ -9,23 +10,24 @@ import io.etcetera.backend.RevisionRecord;
 import io.etcetera.backend.RocksBackend;
 import io.etcetera.backend.VersionKey;
 import io.etcetera.invariants.Invariants;
+
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
- * Computes etcd's HashKV(rev) over one snapshot, the way etcd 3.4's {@code store.HashByRev} does:
- * a CRC-32C of the bucket name {@code "key"} followed by every change up to {@code rev} in revision
+ * Computes etcd's HashKV(rev) over one snapshot, the way etcd 3.4's {@code store.HashByRev} does: a
+ * CRC-32C of the bucket name {@code "key"} followed by every change up to {@code rev} in revision
  * order, each as etcd's revision bytes (8-byte main, {@code '_'}, 8-byte sub, {@code 't'} for a
  * tombstone) and etcd's stored value (the KeyValue; a tombstone stores a KeyValue holding only the
  * key). Changes at or below the compact revision count only if a compaction at {@code rev} would
  * keep them (the newest change of their key up to {@code rev}, and not a tombstone).
  *
- * <p>NB: etcd filters by "what a compaction at rev keeps" only when that set is not empty; when no key
- * is live at rev it hashes whatever its physical compaction left below the compact revision, which
- * once that compaction has finished is what a compaction at the compact revision keeps. This class
- * uses that set then, so its hash equals etcd's for the same history, and depends only on the
- * history and the compact revision, never on how far physical compaction has come: members agree
- * on it at the same revision.
+ * <p>NB: etcd filters by "what a compaction at rev keeps" only when that set is not empty; when no
+ * key is live at rev it hashes whatever its physical compaction left below the compact revision,
+ * which once that compaction has finished is what a compaction at the compact revision keeps. This
+ * class uses that set then, so its hash equals etcd's for the same history, and depends only on the
+ * history and the compact revision, never on how far physical compaction has come: members agree on
+ * it at the same revision.
  *
  * <p>Not thread-safe: one call, one thread.
  */
@@ -59,13 +61,18 @@ final class KvHasher {
                 byte[] record = records.value();
                 byte[] userKey = RevisionRecord.userKey(record);
                 boolean tombstone = RevisionRecord.isTombstone(record);
-                if (main <= compactRevision && !keptAt(scan, userKey, keepRevision, main, sub, tombstone)) {
+                if (main <= compactRevision
+                        && !keptAt(scan, userKey, keepRevision, main, sub, tombstone)) {
                     continue;
                 }
                 crc.update(etcdRevisionBytes(main, sub, tombstone));
-                crc.update(tombstone ? KeyValue.newBuilder()
-                        .setKey(ByteString.copyFrom(userKey)).build().toByteArray()
-                        : storedValue(scan, userKey, main, sub));
+                crc.update(
+                        tombstone
+                                ? KeyValue.newBuilder()
+                                        .setKey(ByteString.copyFrom(userKey))
+                                        .build()
+                                        .toByteArray()
+                                : storedValue(scan, userKey, main, sub));
             }
         }
         return (int) crc.getValue();
@@ -73,7 +80,9 @@ final class KvHasher {
 
     private static boolean hasLiveKey(VersionScan scan, long revision) {
         boolean[] found = {false};
-        scan.forEachLive(KeyRange.of(ByteString.EMPTY, ByteString.copyFrom(new byte[] {0})), revision,
+        scan.forEachLive(
+                KeyRange.of(ByteString.EMPTY, ByteString.copyFrom(new byte[] {0})),
+                revision,
                 (versionKey, cursor) -> {
                     found[0] = true;
                     return false;
@@ -82,7 +91,12 @@ final class KvHasher {
     }
 
     /** Whether the change (main, sub) is what a compaction at {@code revision} keeps of its key. */
-    private static boolean keptAt(VersionScan scan, byte[] userKey, long revision, long main, long sub,
+    private static boolean keptAt(
+            VersionScan scan,
+            byte[] userKey,
+            long revision,
+            long main,
+            long sub,
             boolean tombstone) {
         if (tombstone) {
             return false;
@@ -93,8 +107,12 @@ final class KvHasher {
 
     private static byte[] storedValue(VersionScan scan, byte[] userKey, long main, long sub) {
         byte[] versionKey = scan.seekNewest(VersionKey.group(userKey), main, sub);
-        Invariants.check(versionKey != null && VersionKey.main(versionKey) == main
-                && VersionKey.sub(versionKey) == sub, "change %d has no stored version", main);
+        Invariants.check(
+                versionKey != null
+                        && VersionKey.main(versionKey) == main
+                        && VersionKey.sub(versionKey) == sub,
+                "change %d has no stored version",
+                main);
         return scan.value();
     }
 

@@ -1,23 +1,25 @@
 package io.etcetera.mvcc;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+
 import io.etcd.jetcd.api.Compare;
 import io.etcd.jetcd.api.KeyValue;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.api.ResponseHeader;
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.etcetera.backend.BackendException;
 import io.etcetera.backend.VersionKey;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * etcd's reads over one consistent source of versions: Range with all its options, and the
- * comparisons of a txn. Semantics follow etcd 3.4's {@code applierV3backend.Range} and
- * {@code applyCompare}, quirks included: {@code count} ignores the min/max filters; a sort target
- * other than KEY with order NONE sorts ascending, but within the limit fetched by key order.
+ * comparisons of a txn. Semantics follow etcd 3.4's {@code applierV3backend.Range} and {@code
+ * applyCompare}, quirks included: {@code count} ignores the min/max filters; a sort target other
+ * than KEY with order NONE sorts ascending, but within the limit fetched by key order.
  *
  * <p>Not thread-safe: it drives one {@link VersionScan}.
  */
@@ -34,16 +36,25 @@ final class KvReader {
     /** Serves {@code request} against a store whose newest revision is {@code currentRevision}. */
     RangeResponse range(RangeRequest request, long currentRevision) {
         long revision = readRevision(request.getRevision(), currentRevision);
-        boolean filtered = request.getMinModRevision() != 0 || request.getMaxModRevision() != 0
-                || request.getMinCreateRevision() != 0 || request.getMaxCreateRevision() != 0;
-        long fetchMax = request.getSortOrder() != RangeRequest.SortOrder.NONE || filtered
-                ? 0 : request.getLimit();
+        boolean filtered =
+                request.getMinModRevision() != 0
+                        || request.getMaxModRevision() != 0
+                        || request.getMinCreateRevision() != 0
+                        || request.getMaxCreateRevision() != 0;
+        long fetchMax =
+                request.getSortOrder() != RangeRequest.SortOrder.NONE || filtered
+                        ? 0
+                        : request.getLimit();
         if (fetchMax > 0) {
             fetchMax++; // one more than asked, to know whether there is more
         }
         List<KeyValue> kvs = new ArrayList<>();
-        long count = collect(KeyRange.of(request.getKey(), request.getRangeEnd()), revision,
-                request.getCountOnly() ? -1 : fetchMax, kvs);
+        long count =
+                collect(
+                        KeyRange.of(request.getKey(), request.getRangeEnd()),
+                        revision,
+                        request.getCountOnly() ? -1 : fetchMax,
+                        kvs);
         if (filtered) {
             kvs.removeIf(kv -> pruned(request, kv));
         }
@@ -53,10 +64,11 @@ final class KvReader {
             kvs = kvs.subList(0, (int) request.getLimit());
             more = true;
         }
-        RangeResponse.Builder response = RangeResponse.newBuilder()
-                .setHeader(ResponseHeader.newBuilder().setRevision(currentRevision))
-                .setCount(count)
-                .setMore(more);
+        RangeResponse.Builder response =
+                RangeResponse.newBuilder()
+                        .setHeader(ResponseHeader.newBuilder().setRevision(currentRevision))
+                        .setCount(count)
+                        .setMore(more);
         for (KeyValue kv : kvs) {
             response.addKvs(request.getKeysOnly() ? kv.toBuilder().clearValue().build() : kv);
         }
@@ -64,8 +76,8 @@ final class KvReader {
     }
 
     /**
-     * The revision a read at {@code requested} (0 or less: the newest) sees, or the error etcd gives:
-     * future revision above {@code currentRevision}, compacted below the compact revision.
+     * The revision a read at {@code requested} (0 or less: the newest) sees, or the error etcd
+     * gives: future revision above {@code currentRevision}, compacted below the compact revision.
      */
     long readRevision(long requested, long currentRevision) {
         if (requested > currentRevision) {
@@ -79,8 +91,8 @@ final class KvReader {
     }
 
     /**
-     * etcd's check of a range inside a txn ({@code checkRequestRange}), stricter than a plain range:
-     * a negative revision is below every compact revision rather than "the newest".
+     * etcd's check of a range inside a txn ({@code checkRequestRange}), stricter than a plain
+     * range: a negative revision is below every compact revision rather than "the newest".
      */
     void checkTxnRangeRevision(long requested, long viewRevision) {
         if (requested == 0) {
@@ -95,18 +107,21 @@ final class KvReader {
     }
 
     /**
-     * Adds to {@code kvs} the live pairs of {@code range} at {@code revision}, at most
-     * {@code kvsMax} of them (0: all; -1: none), and returns how many live pairs the range holds.
+     * Adds to {@code kvs} the live pairs of {@code range} at {@code revision}, at most {@code
+     * kvsMax} of them (0: all; -1: none), and returns how many live pairs the range holds.
      */
     long collect(KeyRange range, long revision, long kvsMax, List<KeyValue> kvs) {
         long[] count = {0};
-        scan.forEachLive(range, revision, (versionKey, cursor) -> {
-            count[0]++;
-            if (kvsMax == 0 || kvs.size() < kvsMax) {
-                kvs.add(parse(cursor.value()));
-            }
-            return true;
-        });
+        scan.forEachLive(
+                range,
+                revision,
+                (versionKey, cursor) -> {
+                    count[0]++;
+                    if (kvsMax == 0 || kvs.size() < kvsMax) {
+                        kvs.add(parse(cursor.value()));
+                    }
+                    return true;
+                });
         return count[0];
     }
 
@@ -124,11 +139,14 @@ final class KvReader {
     boolean compare(Compare compare, long revision) {
         boolean[] seenAny = {false};
         boolean[] holds = {true};
-        scan.forEachLive(KeyRange.of(compare.getKey(), compare.getRangeEnd()), revision, (key, cursor) -> {
-            seenAny[0] = true;
-            holds[0] = CompareTarget.holds(compare, parse(cursor.value()));
-            return holds[0];
-        });
+        scan.forEachLive(
+                KeyRange.of(compare.getKey(), compare.getRangeEnd()),
+                revision,
+                (key, cursor) -> {
+                    seenAny[0] = true;
+                    holds[0] = CompareTarget.holds(compare, parse(cursor.value()));
+                    return holds[0];
+                });
         if (!seenAny[0]) {
             // etcd: a value comparison on a missing key always fails; the others compare zeros.
             return !CompareTarget.isValueTarget(compare)
@@ -147,7 +165,8 @@ final class KvReader {
 
     private static boolean pruned(RangeRequest request, KeyValue kv) {
         return request.getMaxModRevision() != 0 && kv.getModRevision() > request.getMaxModRevision()
-                || request.getMinModRevision() != 0 && kv.getModRevision() < request.getMinModRevision()
+                || request.getMinModRevision() != 0
+                        && kv.getModRevision() < request.getMinModRevision()
                 || request.getMaxCreateRevision() != 0
                         && kv.getCreateRevision() > request.getMaxCreateRevision()
                 || request.getMinCreateRevision() != 0
@@ -156,20 +175,27 @@ final class KvReader {
 
     private static void sort(RangeRequest request, List<KeyValue> kvs) {
         RangeRequest.SortOrder order = request.getSortOrder();
-        if (request.getSortTarget() != RangeRequest.SortTarget.KEY && order == RangeRequest.SortOrder.NONE) {
+        if (request.getSortTarget() != RangeRequest.SortTarget.KEY
+                && order == RangeRequest.SortOrder.NONE) {
             order = RangeRequest.SortOrder.ASCEND;
         }
         if (order != RangeRequest.SortOrder.ASCEND && order != RangeRequest.SortOrder.DESCEND) {
             return;
         }
-        Comparator<KeyValue> comparator = switch (request.getSortTarget()) {
-            case VERSION -> Comparator.comparingLong(KeyValue::getVersion);
-            case CREATE -> Comparator.comparingLong(KeyValue::getCreateRevision);
-            case MOD -> Comparator.comparingLong(KeyValue::getModRevision);
-            case VALUE -> Comparator.comparing(KeyValue::getValue,
-                    ByteString.unsignedLexicographicalComparator());
-            default -> Comparator.comparing(KeyValue::getKey, ByteString.unsignedLexicographicalComparator());
-        };
+        Comparator<KeyValue> comparator =
+                switch (request.getSortTarget()) {
+                    case VERSION -> Comparator.comparingLong(KeyValue::getVersion);
+                    case CREATE -> Comparator.comparingLong(KeyValue::getCreateRevision);
+                    case MOD -> Comparator.comparingLong(KeyValue::getModRevision);
+                    case VALUE ->
+                            Comparator.comparing(
+                                    KeyValue::getValue,
+                                    ByteString.unsignedLexicographicalComparator());
+                    default ->
+                            Comparator.comparing(
+                                    KeyValue::getKey,
+                                    ByteString.unsignedLexicographicalComparator());
+                };
         kvs.sort(order == RangeRequest.SortOrder.DESCEND ? comparator.reversed() : comparator);
     }
 }

@@ -7,8 +7,12 @@ package io.etcetera.mvcc;
  * <p>Unchecked, like every error of the core; immutable.
  */
 public abstract sealed class MvccException extends RuntimeException
-        permits CompactedException, FutureRevisionException, KeyNotFoundException,
-                LeaseNotFoundException, DuplicateKeyException, InvalidRequestException {
+        permits CompactedException,
+                FutureRevisionException,
+                KeyNotFoundException,
+                LeaseNotFoundException,
+                DuplicateKeyException,
+                InvalidRequestException {
 
     MvccException(String message) {
         super(message, null, false, false);

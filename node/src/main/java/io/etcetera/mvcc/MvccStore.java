@@ -11,6 +11,7 @@ import io.etcetera.backend.RocksBackend;
 import io.etcetera.backend.WriteSet;
 import io.etcetera.invariants.Invariants;
 import io.etcetera.invariants.Verify;
+
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,20 +22,21 @@ import java.util.function.LongPredicate;
  * index written in the same atomic batch as the changes it covers.
  *
  * <p>Who calls what:
+ *
  * <ul>
  *   <li>the apply thread: {@link #beginBatch} → requests → {@link ApplyBatch#commit} (one atomic
  *       write, then the new state is published to readers);
- *   <li>gRPC threads: {@link #view()} or {@link #range}, which read the last published batch through a
- *       RocksDB snapshot and never block the apply thread;
+ *   <li>gRPC threads: {@link #view()} or {@link #range}, which read the last published batch
+ *       through a RocksDB snapshot and never block the apply thread;
  *   <li>the compactor thread: {@link #compactStep} until {@link CompactionProgress#isDone()};
  *   <li>the server: {@link #flush()} before it compacts its Raft log (RocksDB's own WAL is off, so
  *       until then the Raft WAL is what makes applied entries durable), {@link #defragment()},
  *       sizes, hashes, {@link #close()} after all of the above have stopped.
  * </ul>
  *
- * <p>Opening reads a handful of metadata keys and never scans keys: open time does not grow with the
- * number of keys. After a crash the store is exactly at its stored applied index
- * ({@link StoreState#appliedIndex()}); the server replays its Raft log from the entry after it.
+ * <p>Opening reads a handful of metadata keys and never scans keys: open time does not grow with
+ * the number of keys. After a crash the store is exactly at its stored applied index ({@link
+ * StoreState#appliedIndex()}); the server replays its Raft log from the entry after it.
  *
  * <p>Thread-safe as described. Locks: {@link #compactionLock} only; no other lock is taken while it
  * is held, and readers and the apply thread never take it.
@@ -44,15 +46,19 @@ public final class MvccStore implements AutoCloseable {
     private static final long SCHEMA_VERSION = 1;
 
     private final RocksBackend backend;
+
     /**
      * Serialises compaction steps and keeps {@link #close()} from closing RocksDB under one. Lock
      * order: taken alone (nothing else is locked while it is held).
      */
     private final ReentrantLock compactionLock = new ReentrantLock();
+
     /** Guarded by {@link #compactionLock}. */
     private final PhysicalCompaction compaction;
+
     /** The snapshot of the last committed batch; replaced by the apply thread on each commit. */
     private volatile PinnedSnapshot published;
+
     /** Whether an apply batch is open: at most one at a time. */
     private final AtomicBoolean batchOpen = new AtomicBoolean();
 
@@ -74,20 +80,30 @@ public final class MvccStore implements AutoCloseable {
             if (schema == null) {
                 initialize(backend);
             } else if (MetaKey.decodeLong(schema) != SCHEMA_VERSION) {
-                throw new BackendException(directory + " holds store format " + MetaKey.decodeLong(schema)
-                        + ", this build reads format " + SCHEMA_VERSION);
+                throw new BackendException(
+                        directory
+                                + " holds store format "
+                                + MetaKey.decodeLong(schema)
+                                + ", this build reads format "
+                                + SCHEMA_VERSION);
             }
-            StoreState state = new StoreState(readLong(backend, MetaKey.CONSISTENT_INDEX),
-                    readLong(backend, MetaKey.TERM), readLong(backend, MetaKey.CURRENT_REVISION),
-                    readLong(backend, MetaKey.COMPACT_REVISION));
+            StoreState state =
+                    new StoreState(
+                            readLong(backend, MetaKey.CONSISTENT_INDEX),
+                            readLong(backend, MetaKey.TERM),
+                            readLong(backend, MetaKey.CURRENT_REVISION),
+                            readLong(backend, MetaKey.COMPACT_REVISION));
             byte[] cursor = backend.get(Family.META, MetaKey.COMPACT_CURSOR.bytes());
             if (Verify.enabled()) {
                 byte[] last = backend.lastKey(Family.REVISION);
-                Invariants.check(last == null || RevisionRecord.main(last) <= state.revision(),
+                Invariants.check(
+                        last == null || RevisionRecord.main(last) <= state.revision(),
                         "a change at %d is newer than the stored revision %d",
-                        last == null ? 0 : RevisionRecord.main(last), state.revision());
+                        last == null ? 0 : RevisionRecord.main(last),
+                        state.revision());
             }
-            return new MvccStore(backend, state, RevisionRecord.main(cursor), RevisionRecord.sub(cursor));
+            return new MvccStore(
+                    backend, state, RevisionRecord.main(cursor), RevisionRecord.sub(cursor));
         } catch (RuntimeException e) {
             backend.close();
             throw e;
@@ -97,11 +113,22 @@ public final class MvccStore implements AutoCloseable {
     private static void initialize(RocksBackend backend) {
         StoreState empty = StoreState.EMPTY;
         try (WriteSet writes = backend.newWriteSet()) {
-            writes.put(Family.META, MetaKey.SCHEMA_VERSION.bytes(), MetaKey.encodeLong(SCHEMA_VERSION));
-            writes.put(Family.META, MetaKey.CONSISTENT_INDEX.bytes(), MetaKey.encodeLong(empty.appliedIndex()));
+            writes.put(
+                    Family.META,
+                    MetaKey.SCHEMA_VERSION.bytes(),
+                    MetaKey.encodeLong(SCHEMA_VERSION));
+            writes.put(
+                    Family.META,
+                    MetaKey.CONSISTENT_INDEX.bytes(),
+                    MetaKey.encodeLong(empty.appliedIndex()));
             writes.put(Family.META, MetaKey.TERM.bytes(), MetaKey.encodeLong(empty.term()));
-            writes.put(Family.META, MetaKey.CURRENT_REVISION.bytes(), MetaKey.encodeLong(empty.revision()));
-            writes.put(Family.META, MetaKey.COMPACT_REVISION.bytes(),
+            writes.put(
+                    Family.META,
+                    MetaKey.CURRENT_REVISION.bytes(),
+                    MetaKey.encodeLong(empty.revision()));
+            writes.put(
+                    Family.META,
+                    MetaKey.COMPACT_REVISION.bytes(),
                     MetaKey.encodeLong(empty.compactRevision()));
             writes.put(Family.META, MetaKey.COMPACT_CURSOR.bytes(), RevisionRecord.key(1, 0));
             backend.write(writes);
@@ -165,8 +192,8 @@ public final class MvccStore implements AutoCloseable {
     }
 
     /**
-     * Physically removes versions made obsolete by the compact revision, examining at most
-     * {@code changesMax} changes; the compactor thread calls it until the progress is done. It never
+     * Physically removes versions made obsolete by the compact revision, examining at most {@code
+     * changesMax} changes; the compactor thread calls it until the progress is done. It never
      * blocks the apply thread or readers.
      */
     public CompactionProgress compactStep(int changesMax) {

@@ -1,6 +1,7 @@
 package io.etcetera.mvcc;
 
 import io.etcetera.backend.Cursor;
+
 import java.util.Arrays;
 import java.util.Map;
 
@@ -16,10 +17,13 @@ final class OverlayCursor implements Cursor {
 
     private final PendingWrites pending;
     private final Cursor base;
+
     /** The base cursor's current key, cached (reading it crosses JNI); null when exhausted. */
     private byte[] baseKey;
+
     /** The next pending entry at or after the position, or null. */
     private Map.Entry<byte[], byte[]> pendingEntry;
+
     /** Whether the current entry comes from the pending writes. */
     private boolean onPending;
 
@@ -77,7 +81,8 @@ final class OverlayCursor implements Cursor {
                 onPending = false;
                 return;
             }
-            int order = baseKey == null ? -1 : Arrays.compareUnsigned(pendingEntry.getKey(), baseKey);
+            int order =
+                    baseKey == null ? -1 : Arrays.compareUnsigned(pendingEntry.getKey(), baseKey);
             if (order > 0) {
                 onPending = false;
                 return;

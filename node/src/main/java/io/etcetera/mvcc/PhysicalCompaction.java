@@ -12,11 +12,13 @@ import io.etcetera.invariants.Verify;
 
 /**
  * Removes the versions a compaction made unreadable, a bounded number of changes per step, while
- * the apply thread goes on writing (etcd's {@code scheduleCompaction}, without its in-memory index).
+ * the apply thread goes on writing (etcd's {@code scheduleCompaction}, without its in-memory
+ * index).
  *
- * <p>A cursor walks the {@code REVISION} family in revision order up to the compact revision
- * (the target). For each change (main, sub) of key k it looks up k's newest version at or below the
+ * <p>A cursor walks the {@code REVISION} family in revision order up to the compact revision (the
+ * target). For each change (main, sub) of key k it looks up k's newest version at or below the
  * target, the one a read at the target sees:
+ *
  * <ul>
  *   <li>if that is another, newer version, this change is obsolete: delete it;
  *   <li>if it is this change, delete k's versions older than the step's start (the one an earlier
@@ -24,6 +26,7 @@ import io.etcetera.invariants.Verify;
  *       change is a tombstone, delete it too, in the same write as the older versions, so a reader
  *       never sees an old version resurface.
  * </ul>
+ *
  * Invariant: below the cursor, each key keeps at most one version, and none that a read at or above
  * the target needs is ever deleted. Reads at or above the compact revision therefore give the same
  * answer before, during and after compaction, and a step may run at any time. The cursor is saved
@@ -34,8 +37,10 @@ import io.etcetera.invariants.Verify;
 final class PhysicalCompaction {
 
     private final RocksBackend backend;
+
     /** The next change to examine. */
     private long cursorMain;
+
     private long cursorSub;
 
     PhysicalCompaction(RocksBackend backend, long cursorMain, long cursorSub) {
@@ -44,7 +49,10 @@ final class PhysicalCompaction {
         this.cursorSub = cursorSub;
     }
 
-    /** Examines at most {@code changesMax} changes towards {@code target} and deletes what is obsolete. */
+    /**
+     * Examines at most {@code changesMax} changes towards {@code target} and deletes what is
+     * obsolete.
+     */
     CompactionProgress step(long target, int changesMax) {
         Invariants.check(changesMax > 0, "changesMax(%d) <= 0", changesMax);
         if (cursorMain > target) {
@@ -74,12 +82,24 @@ final class PhysicalCompaction {
                     break;
                 }
                 byte[] record = records.value();
-                deleted += compactChange(scan, deletes, RevisionRecord.userKey(record), main, sub,
-                        RevisionRecord.isTombstone(record), target, startMain, startSub);
+                deleted +=
+                        compactChange(
+                                scan,
+                                deletes,
+                                RevisionRecord.userKey(record),
+                                main,
+                                sub,
+                                RevisionRecord.isTombstone(record),
+                                target,
+                                startMain,
+                                startSub);
                 examined++;
                 records.next();
             }
-            deletes.put(Family.META, MetaKey.COMPACT_CURSOR.bytes(), RevisionRecord.key(nextMain, nextSub));
+            deletes.put(
+                    Family.META,
+                    MetaKey.COMPACT_CURSOR.bytes(),
+                    RevisionRecord.key(nextMain, nextSub));
             backend.write(deletes);
             cursorMain = nextMain;
             cursorSub = nextSub;
@@ -88,25 +108,37 @@ final class PhysicalCompaction {
     }
 
     /** Handles one change; returns how many versions it deleted. */
-    private static int compactChange(VersionScan scan, WriteSet deletes, byte[] userKey, long main, long sub,
-            boolean tombstone, long target, long startMain, long startSub) {
+    private static int compactChange(
+            VersionScan scan,
+            WriteSet deletes,
+            byte[] userKey,
+            long main,
+            long sub,
+            boolean tombstone,
+            long target,
+            long startMain,
+            long startSub) {
         byte[] group = VersionKey.group(userKey);
         byte[] newest = scan.seekNewest(group, target, Long.MAX_VALUE);
-        Invariants.check(newest != null, "change at %d has no version at or below target %d", main, target);
+        Invariants.check(
+                newest != null, "change at %d has no version at or below target %d", main, target);
         if (VersionKey.main(newest) != main || VersionKey.sub(newest) != sub) {
             deleteVersion(deletes, userKey, main, sub);
             return 1;
         }
         int deleted = 0;
-        byte[] older = startSub > 0 ? scan.seekNewest(group, startMain, startSub - 1)
-                : scan.seekNewest(group, startMain - 1, Long.MAX_VALUE);
+        byte[] older =
+                startSub > 0
+                        ? scan.seekNewest(group, startMain, startSub - 1)
+                        : scan.seekNewest(group, startMain - 1, Long.MAX_VALUE);
         while (older != null) {
             deleteVersion(deletes, userKey, VersionKey.main(older), VersionKey.sub(older));
             deleted++;
             older = scan.nextInGroup(group);
         }
         if (Verify.enabled()) {
-            Invariants.check(deleted <= 1, "key kept %d versions below the compaction cursor", deleted);
+            Invariants.check(
+                    deleted <= 1, "key kept %d versions below the compaction cursor", deleted);
         }
         if (tombstone) {
             deleteVersion(deletes, userKey, main, sub);

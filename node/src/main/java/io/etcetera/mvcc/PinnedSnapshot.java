@@ -2,6 +2,7 @@ package io.etcetera.mvcc;
 
 import io.etcetera.backend.BackendSnapshot;
 import io.etcetera.invariants.Invariants;
+
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -10,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Reference counted: the store holds one reference while this is the published snapshot, and
  * each open view one more; the last release closes the RocksDB snapshot. Invariant: the count never
- * goes below zero, and nothing retains a snapshot once it reached zero ({@link #tryRetain} fails and
- * the reader takes the newer one). Thread-safe, lock-free.
+ * goes below zero, and nothing retains a snapshot once it reached zero ({@link #tryRetain} fails
+ * and the reader takes the newer one). Thread-safe, lock-free.
  */
 final class PinnedSnapshot {
 

@@ -1,6 +1,7 @@
 package io.etcetera.mvcc;
 
 import com.google.protobuf.ByteString;
+
 import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
 import io.etcd.jetcd.api.RangeRequest;
@@ -14,6 +15,7 @@ import io.etcetera.backend.RevisionRecord;
 import io.etcetera.backend.RocksBackend;
 import io.etcetera.backend.VersionKey;
 import io.etcetera.invariants.Invariants;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +60,10 @@ public final class ReadView implements AutoCloseable {
         }
     }
 
-    /** A txn whose operations are all ranges (see {@link TxnRunner#isReadOnly}); others go through Raft. */
+    /**
+     * A txn whose operations are all ranges (see {@link TxnRunner#isReadOnly}); others go through
+     * Raft.
+     */
     public TxnResponse txn(TxnRequest request) {
         checkOpen();
         Invariants.check(TxnRunner.isReadOnly(request), "txn with writes on a read view");
@@ -68,9 +73,9 @@ public final class ReadView implements AutoCloseable {
     }
 
     /**
-     * The changes in [key, rangeEnd) (etcd's watch range forms) from {@code fromRevision} up to this
-     * view's revision, as watch events with their previous pairs. A page holds at least
-     * {@code eventsMax} events unless it completes, and never splits a revision.
+     * The changes in [key, rangeEnd) (etcd's watch range forms) from {@code fromRevision} up to
+     * this view's revision, as watch events with their previous pairs. A page holds at least {@code
+     * eventsMax} events unless it completes, and never splits a revision.
      *
      * @throws CompactedException if {@code fromRevision} is below the compact revision, as etcd's
      *     watch refuses it
@@ -89,13 +94,16 @@ public final class ReadView implements AutoCloseable {
             VersionScan scan = new VersionScan(versions);
             int examined = 0;
             long lastMain = -1;
-            for (records.seek(RevisionRecord.key(fromRevision, 0)); records.isValid(); records.next()) {
+            for (records.seek(RevisionRecord.key(fromRevision, 0));
+                    records.isValid();
+                    records.next()) {
                 byte[] recordKey = records.key();
                 long main = RevisionRecord.main(recordKey);
                 if (main > revision()) {
                     break;
                 }
-                if (main != lastMain && (events.size() >= eventsMax || examined >= REPLAY_CHANGES_MAX)) {
+                if (main != lastMain
+                        && (events.size() >= eventsMax || examined >= REPLAY_CHANGES_MAX)) {
                     return new EventPage(events, main, false);
                 }
                 lastMain = main;
@@ -103,19 +111,29 @@ public final class ReadView implements AutoCloseable {
                 byte[] record = records.value();
                 byte[] userKey = RevisionRecord.userKey(record);
                 if (range.contains(userKey)) {
-                    events.add(replay(scan, userKey, main, RevisionRecord.sub(recordKey),
-                            RevisionRecord.isTombstone(record)));
+                    events.add(
+                            replay(
+                                    scan,
+                                    userKey,
+                                    main,
+                                    RevisionRecord.sub(recordKey),
+                                    RevisionRecord.isTombstone(record)));
                 }
             }
         }
         return new EventPage(events, revision() + 1, true);
     }
 
-    private static Event replay(VersionScan scan, byte[] userKey, long main, long sub, boolean tombstone) {
+    private static Event replay(
+            VersionScan scan, byte[] userKey, long main, long sub, boolean tombstone) {
         byte[] group = VersionKey.group(userKey);
         byte[] versionKey = scan.seekNewest(group, main, sub);
-        Invariants.check(versionKey != null && VersionKey.main(versionKey) == main
-                && VersionKey.sub(versionKey) == sub, "change at %d has no stored version", main);
+        Invariants.check(
+                versionKey != null
+                        && VersionKey.main(versionKey) == main
+                        && VersionKey.sub(versionKey) == sub,
+                "change at %d has no stored version",
+                main);
         Event.Builder event = Event.newBuilder();
         ByteString keyBytes = ByteString.copyFrom(userKey);
         if (tombstone) {

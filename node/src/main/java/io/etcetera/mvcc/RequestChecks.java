@@ -1,6 +1,7 @@
 package io.etcetera.mvcc;
 
 import com.google.protobuf.ByteString;
+
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
@@ -39,8 +40,8 @@ public final class RequestChecks {
 
     /**
      * etcd's {@code checkTxnRequest} (at most {@code maxTxnOps} comparisons or operations per
-     * level, fewer in nested levels; no empty keys; no empty operations) and then
-     * {@link DuplicateKeyCheck} on each branch.
+     * level, fewer in nested levels; no empty keys; no empty operations) and then {@link
+     * DuplicateKeyCheck} on each branch.
      */
     public static void checkTxn(TxnRequest request, int maxTxnOps) {
         checkTxnOps(request, maxTxnOps);
@@ -49,10 +50,13 @@ public final class RequestChecks {
     }
 
     private static void checkTxnOps(TxnRequest request, int maxTxnOps) {
-        int opCount = Math.max(request.getCompareCount(),
-                Math.max(request.getSuccessCount(), request.getFailureCount()));
+        int opCount =
+                Math.max(
+                        request.getCompareCount(),
+                        Math.max(request.getSuccessCount(), request.getFailureCount()));
         if (opCount > maxTxnOps) {
-            throw new InvalidRequestException(Reason.TOO_MANY_OPS,
+            throw new InvalidRequestException(
+                    Reason.TOO_MANY_OPS,
                     opCount + " operations, at most " + maxTxnOps + " allowed");
         }
         request.getCompareList().forEach(compare -> requireKey(compare.getKey()));

@@ -21,9 +21,15 @@ public record StoreState(long appliedIndex, long term, long revision, long compa
 
     public StoreState {
         Invariants.check(revision >= 1, "revision(%d) < 1", revision);
-        Invariants.check(compactRevision >= -1 && compactRevision <= revision,
-                "compactRevision(%d) outside [-1, revision(%d)]", compactRevision, revision);
-        Invariants.check(appliedIndex >= 0 && term >= 0, "appliedIndex(%d) or term(%d) < 0",
-                appliedIndex, term);
+        Invariants.check(
+                compactRevision >= -1 && compactRevision <= revision,
+                "compactRevision(%d) outside [-1, revision(%d)]",
+                compactRevision,
+                revision);
+        Invariants.check(
+                appliedIndex >= 0 && term >= 0,
+                "appliedIndex(%d) or term(%d) < 0",
+                appliedIndex,
+                term);
     }
 }

@@ -9,21 +9,23 @@ import io.etcd.jetcd.api.ResponseOp;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
 import io.etcetera.invariants.Invariants;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongPredicate;
 
 /**
  * Runs one etcd txn, as etcd 3.4's {@code applierV3backend.Txn}:
+ *
  * <ol>
  *   <li>evaluate the comparisons of the txn and of every nested txn on the chosen branches, all
  *       against the state before any operation runs (the {@link Branch} tree);
- *   <li>check the chosen operations: puts (write txns only) for {@code ignore_*} on missing keys and
- *       for unknown leases, ranges for compacted or future revisions — any failure rejects the
+ *   <li>check the chosen operations: puts (write txns only) for {@code ignore_*} on missing keys
+ *       and for unknown leases, ranges for compacted or future revisions — any failure rejects the
  *       whole txn before it changes anything;
  *   <li>run the operations in order; reads see the writes before them; nested txns carry an empty
- *       header, the top one the txn's revision (one revision for all its changes, none if it changed
- *       nothing).
+ *       header, the top one the txn's revision (one revision for all its changes, none if it
+ *       changed nothing).
  * </ol>
  *
  * <p>Confined to the thread that runs the txn: the apply thread, or a reader for read-only txns.
@@ -34,8 +36,10 @@ final class TxnRunner {
     private record Branch(boolean succeeded, List<RequestOp> ops, List<Branch> nested) {}
 
     private final KvReader reader;
+
     /** Null for a read-only txn served from a read view. */
     private final WriteTxn writer;
+
     private final long viewRevision;
     private final LongPredicate leaseExists;
 
@@ -62,7 +66,8 @@ final class TxnRunner {
     }
 
     TxnResponse run(TxnRequest txn) {
-        Invariants.check(writer != null || isReadOnly(txn), "a read view cannot run a txn that writes");
+        Invariants.check(
+                writer != null || isReadOnly(txn), "a read view cannot run a txn that writes");
         Branch branch = decide(txn);
         if (!isReadOnly(txn)) {
             forEachOp(branch, this::checkPut);
@@ -132,10 +137,13 @@ final class TxnRunner {
                 case REQUEST_RANGE -> result.setResponseRange(range(op.getRequestRange()));
                 case REQUEST_PUT -> result.setResponsePut(writer.put(op.getRequestPut()));
                 case REQUEST_DELETE_RANGE ->
-                        result.setResponseDeleteRange(writer.deleteRange(op.getRequestDeleteRange()));
-                case REQUEST_TXN -> result.setResponseTxn(execute(branch.nested().get(nestedIndex++))
-                        .setHeader(ResponseHeader.getDefaultInstance()));
-                default -> { } // an empty op: the api refuses it before it gets here, as etcd does
+                        result.setResponseDeleteRange(
+                                writer.deleteRange(op.getRequestDeleteRange()));
+                case REQUEST_TXN ->
+                        result.setResponseTxn(
+                                execute(branch.nested().get(nestedIndex++))
+                                        .setHeader(ResponseHeader.getDefaultInstance()));
+                default -> {} // an empty op: the api refuses it before it gets here, as etcd does
             }
             response.addResponses(result);
         }

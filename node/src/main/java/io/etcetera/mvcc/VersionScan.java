@@ -2,12 +2,13 @@ package io.etcetera.mvcc;
 
 import io.etcetera.backend.Cursor;
 import io.etcetera.backend.VersionKey;
+
 import java.util.Arrays;
 
 /**
- * Reads the {@code KEY} family through a cursor: the newest version of a key at or below a revision,
- * and the newest live version of every key in a range. A version whose value is empty is a
- * tombstone: the key did not exist from that revision on.
+ * Reads the {@code KEY} family through a cursor: the newest version of a key at or below a
+ * revision, and the newest live version of every key in a range. A version whose value is empty is
+ * a tombstone: the key did not exist from that revision on.
  *
  * <p>Reading "at revision r" never needs an index in memory: within each key's group the versions
  * are newest first, so one seek to (key, r) lands on the answer.
@@ -17,8 +18,8 @@ import java.util.Arrays;
 final class VersionScan {
 
     /**
-     * Older versions of a key are skipped with next() this many times before one seek jumps past the
-     * whole group: cheap when keys have few versions, bounded when one key has thousands.
+     * Older versions of a key are skipped with next() this many times before one seek jumps past
+     * the whole group: cheap when keys have few versions, bounded when one key has thousands.
      */
     private static final int SKIP_NEXT_MAX = 3;
 
@@ -47,8 +48,8 @@ final class VersionScan {
     }
 
     /**
-     * Moves to the next older version of the key whose group is {@code group}, after
-     * {@link #seekNewest}; returns its version key, or null when there is none.
+     * Moves to the next older version of the key whose group is {@code group}, after {@link
+     * #seekNewest}; returns its version key, or null when there is none.
      */
     byte[] nextInGroup(byte[] group) {
         cursor.next();
@@ -62,8 +63,8 @@ final class VersionScan {
     }
 
     /**
-     * Visits, in key order, the newest version at or below {@code revision} of every key in
-     * {@code range} whose newest version there is not a tombstone.
+     * Visits, in key order, the newest version at or below {@code revision} of every key in {@code
+     * range} whose newest version there is not a tombstone.
      */
     void forEachLive(KeyRange range, long revision, Visitor visitor) {
         byte[] start = range.startGroup();
@@ -71,7 +72,8 @@ final class VersionScan {
         cursor.seek(start);
         byte[] versionKey = currentKey();
         while (versionKey != null) {
-            if (range.isSingleKey() ? !VersionKey.inGroup(versionKey, start)
+            if (range.isSingleKey()
+                    ? !VersionKey.inGroup(versionKey, start)
                     : endGroup != null && VersionKey.compareGroup(versionKey, endGroup) >= 0) {
                 return;
             }

@@ -1,6 +1,7 @@
 package io.etcetera.mvcc;
 
 import com.google.protobuf.ByteString;
+
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.DeleteRangeResponse;
 import io.etcd.jetcd.api.Event;
@@ -8,6 +9,7 @@ import io.etcd.jetcd.api.KeyValue;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.PutResponse;
 import io.etcd.jetcd.api.ResponseHeader;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,7 +38,9 @@ final class WriteTxn {
         return reader;
     }
 
-    /** The revision reads inside the transaction see: the next one once it has changed something. */
+    /**
+     * The revision reads inside the transaction see: the next one once it has changed something.
+     */
     long readRevision() {
         return changeCount > 0 ? beginRevision + 1 : beginRevision;
     }
@@ -45,7 +49,9 @@ final class WriteTxn {
         return changeCount > 0;
     }
 
-    /** etcd's ErrKeyNotFound: {@code ignore_value} and {@code ignore_lease} need an existing key. */
+    /**
+     * etcd's ErrKeyNotFound: {@code ignore_value} and {@code ignore_lease} need an existing key.
+     */
     void checkIgnoreFlags(PutRequest put) {
         if ((put.getIgnoreValue() || put.getIgnoreLease())
                 && reader.get(put.getKey().toByteArray(), readRevision()) == null) {
@@ -56,20 +62,22 @@ final class WriteTxn {
     PutResponse put(PutRequest put) {
         byte[] userKey = put.getKey().toByteArray();
         KeyValue prev = reader.get(userKey, readRevision());
-        // NB: a flag whose key an earlier delete of this txn removed (only etcd's from-key delete can
-        // slip past the duplicate check) makes etcd panic; here it reads as empty value / no lease.
+        // NB: a flag whose key an earlier delete of this txn removed (only etcd's from-key delete
+        // can slip past the duplicate check) makes etcd panic; here it reads as empty value / no
+        // lease.
         ByteString value = put.getIgnoreValue() ? valueOf(prev) : put.getValue();
         long lease = put.getIgnoreLease() ? (prev == null ? 0 : prev.getLease()) : put.getLease();
         long main = beginRevision + 1;
         long sub = changeCount++;
-        KeyValue kv = KeyValue.newBuilder()
-                .setKey(put.getKey())
-                .setValue(value)
-                .setCreateRevision(prev == null ? main : prev.getCreateRevision())
-                .setModRevision(main)
-                .setVersion(prev == null ? 1 : prev.getVersion() + 1)
-                .setLease(lease)
-                .build();
+        KeyValue kv =
+                KeyValue.newBuilder()
+                        .setKey(put.getKey())
+                        .setValue(value)
+                        .setCreateRevision(prev == null ? main : prev.getCreateRevision())
+                        .setModRevision(main)
+                        .setVersion(prev == null ? 1 : prev.getVersion() + 1)
+                        .setLease(lease)
+                        .build();
         batch.writeVersion(userKey, main, sub, kv.toByteArray());
         batch.moveLease(userKey, prev == null ? 0 : prev.getLease(), lease);
         Event.Builder event = Event.newBuilder().setType(Event.EventType.PUT).setKv(kv);
@@ -77,8 +85,8 @@ final class WriteTxn {
             event.setPrevKv(prev);
         }
         batch.addEvent(event.build());
-        PutResponse.Builder response = PutResponse.newBuilder()
-                .setHeader(ResponseHeader.newBuilder().setRevision(main));
+        PutResponse.Builder response =
+                PutResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setRevision(main));
         if (put.getPrevKv() && prev != null) {
             response.setPrevKv(prev);
         }
@@ -87,13 +95,15 @@ final class WriteTxn {
 
     DeleteRangeResponse deleteRange(DeleteRangeRequest request) {
         List<KeyValue> live = new ArrayList<>();
-        reader.collect(KeyRange.of(request.getKey(), request.getRangeEnd()), readRevision(), 0, live);
+        reader.collect(
+                KeyRange.of(request.getKey(), request.getRangeEnd()), readRevision(), 0, live);
         for (KeyValue kv : live) {
             delete(kv);
         }
-        DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder()
-                .setHeader(ResponseHeader.newBuilder().setRevision(readRevision()))
-                .setDeleted(live.size());
+        DeleteRangeResponse.Builder response =
+                DeleteRangeResponse.newBuilder()
+                        .setHeader(ResponseHeader.newBuilder().setRevision(readRevision()))
+                        .setDeleted(live.size());
         if (request.getPrevKv()) {
             response.addAllPrevKvs(live);
         }
@@ -107,11 +117,12 @@ final class WriteTxn {
         long sub = changeCount++;
         batch.writeTombstone(userKey, main, sub);
         batch.moveLease(userKey, kv.getLease(), 0);
-        batch.addEvent(Event.newBuilder()
-                .setType(Event.EventType.DELETE)
-                .setKv(KeyValue.newBuilder().setKey(kv.getKey()).setModRevision(main))
-                .setPrevKv(kv)
-                .build());
+        batch.addEvent(
+                Event.newBuilder()
+                        .setType(Event.EventType.DELETE)
+                        .setKv(KeyValue.newBuilder().setKey(kv.getKey()).setModRevision(main))
+                        .setPrevKv(kv)
+                        .build());
     }
 
     private static ByteString valueOf(KeyValue prev) {

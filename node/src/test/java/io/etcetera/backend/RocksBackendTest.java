@@ -2,16 +2,16 @@ package io.etcetera.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
 class RocksBackendTest {
 
-    @TempDir
-    Path directory;
+    @TempDir Path directory;
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -43,7 +43,8 @@ class RocksBackendTest {
     void snapshotAndCursorKeepTheirMoment() {
         try (RocksBackend backend = RocksBackend.open(directory, small())) {
             put(backend, "a", "1");
-            try (BackendSnapshot snapshot = backend.snapshot(); Cursor cursor = backend.cursor(Family.KEY)) {
+            try (BackendSnapshot snapshot = backend.snapshot();
+                    Cursor cursor = backend.cursor(Family.KEY)) {
                 put(backend, "a", "2");
                 put(backend, "b", "2");
                 assertThat(backend.get(Family.KEY, bytes("a"), snapshot)).isEqualTo(bytes("1"));

@@ -2,13 +2,14 @@ package io.etcetera.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class VersionKeyTest {
 
@@ -17,10 +18,10 @@ class VersionKeyTest {
 
     private record Version(byte[] key, long main, long sub) {}
 
-    private static final Comparator<Version> KEY_THEN_NEWEST = Comparator
-            .comparing(Version::key, Arrays::compareUnsigned)
-            .thenComparing(Comparator.comparingLong(Version::main).reversed())
-            .thenComparing(Comparator.comparingLong(Version::sub).reversed());
+    private static final Comparator<Version> KEY_THEN_NEWEST =
+            Comparator.comparing(Version::key, Arrays::compareUnsigned)
+                    .thenComparing(Comparator.comparingLong(Version::main).reversed())
+                    .thenComparing(Comparator.comparingLong(Version::sub).reversed());
 
     private static List<Version> randomVersions(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -40,8 +41,10 @@ class VersionKeyTest {
     void encodedOrderIsKeyOrderThenNewestRevisionFirst(long seed) {
         List<Version> versions = randomVersions(seed);
         List<Version> byEncoding = new ArrayList<>(versions);
-        byEncoding.sort(Comparator.comparing(
-                (Version v) -> VersionKey.encode(v.key(), v.main(), v.sub()), Arrays::compareUnsigned));
+        byEncoding.sort(
+                Comparator.comparing(
+                        (Version v) -> VersionKey.encode(v.key(), v.main(), v.sub()),
+                        Arrays::compareUnsigned));
         List<Version> expected = new ArrayList<>(versions);
         expected.sort(KEY_THEN_NEWEST);
         for (int i = 0; i < versions.size(); i++) {
@@ -78,10 +81,12 @@ class VersionKeyTest {
                 byte[] other = VersionKey.encode(y.key(), y.main(), y.sub());
                 int keyOrder = Integer.signum(Arrays.compareUnsigned(y.key(), x.key()));
                 // A version of y sorts against x's group bounds exactly as y sorts against x.
-                assertThat(Integer.signum(VersionKey.compareGroup(other, group))).isEqualTo(keyOrder);
+                assertThat(Integer.signum(VersionKey.compareGroup(other, group)))
+                        .isEqualTo(keyOrder);
                 assertThat(VersionKey.inGroup(other, group)).isEqualTo(keyOrder == 0);
                 if (keyOrder > 0) {
-                    assertThat(Arrays.compareUnsigned(VersionKey.pastGroup(group), other)).isNegative();
+                    assertThat(Arrays.compareUnsigned(VersionKey.pastGroup(group), other))
+                            .isNegative();
                 }
             }
         }
@@ -92,19 +97,31 @@ class VersionKeyTest {
     void seekTargetLandsOnNewestVersionAtOrBelow(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<Version> versions = randomVersions(seed);
-        List<byte[]> sorted = versions.stream().map(v -> VersionKey.encode(v.key(), v.main(), v.sub()))
-                .sorted(Arrays::compareUnsigned).toList();
+        List<byte[]> sorted =
+                versions.stream()
+                        .map(v -> VersionKey.encode(v.key(), v.main(), v.sub()))
+                        .sorted(Arrays::compareUnsigned)
+                        .toList();
         for (int i = 0; i < 200; i++) {
             Version probe = versions.get(random.nextInt(versions.size()));
             long atMain = random.nextLong(0, 7);
-            byte[] target = VersionKey.withRevision(VersionKey.group(probe.key()), atMain, Long.MAX_VALUE);
-            byte[] landed = sorted.stream().filter(k -> Arrays.compareUnsigned(k, target) >= 0)
-                    .findFirst().orElse(null);
-            Version newest = versions.stream()
-                    .filter(v -> Arrays.equals(v.key(), probe.key()) && v.main() <= atMain)
-                    .min(KEY_THEN_NEWEST).orElse(null);
+            byte[] target =
+                    VersionKey.withRevision(VersionKey.group(probe.key()), atMain, Long.MAX_VALUE);
+            byte[] landed =
+                    sorted.stream()
+                            .filter(k -> Arrays.compareUnsigned(k, target) >= 0)
+                            .findFirst()
+                            .orElse(null);
+            Version newest =
+                    versions.stream()
+                            .filter(v -> Arrays.equals(v.key(), probe.key()) && v.main() <= atMain)
+                            .min(KEY_THEN_NEWEST)
+                            .orElse(null);
             if (newest == null) {
-                assertThat(landed == null || !VersionKey.inGroup(landed, VersionKey.group(probe.key())))
+                assertThat(
+                                landed == null
+                                        || !VersionKey.inGroup(
+                                                landed, VersionKey.group(probe.key())))
                         .isTrue();
             } else {
                 assertThat(VersionKey.main(landed)).isEqualTo(newest.main());

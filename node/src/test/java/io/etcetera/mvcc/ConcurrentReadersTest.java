@@ -3,8 +3,13 @@ package io.etcetera.mvcc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
+
 import io.etcd.jetcd.api.KeyValue;
 import io.etcd.jetcd.api.RangeRequest;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,21 +17,18 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Readers on their own threads open views while the apply thread commits batches (with
- * compactions) and a compactor thread removes old versions: every view must show exactly the model's
- * key space at its revision, and at its compact revision, whatever the interleaving.
+ * Readers on their own threads open views while the apply thread commits batches (with compactions)
+ * and a compactor thread removes old versions: every view must show exactly the model's key space
+ * at its revision, and at its compact revision, whatever the interleaving.
  */
 class ConcurrentReadersTest {
 
     private static final int BATCHES = 1500;
     private static final int READERS = 2;
 
-    @TempDir
-    Path directory;
+    @TempDir Path directory;
 
     @Test
     void everyViewIsExactlyOneRevisionWhileApplyAndCompactionRun() throws Exception {
@@ -42,7 +44,10 @@ class ConcurrentReadersTest {
         try (MvccStore store = MvccStore.open(directory)) {
             List<Thread> threads = new ArrayList<>();
             for (int r = 0; r < READERS; r++) {
-                threads.add(new Thread(() -> read(store, model, done, viewsChecked, failures), "reader-" + r));
+                threads.add(
+                        new Thread(
+                                () -> read(store, model, done, viewsChecked, failures),
+                                "reader-" + r));
             }
             threads.add(new Thread(() -> compact(store, done, failures), "compactor"));
             threads.forEach(Thread::start);
@@ -69,7 +74,11 @@ class ConcurrentReadersTest {
         assertThat(viewsChecked.get()).isGreaterThan(0);
     }
 
-    private static void read(MvccStore store, NaiveStore model, AtomicBoolean done, AtomicLong checked,
+    private static void read(
+            MvccStore store,
+            NaiveStore model,
+            AtomicBoolean done,
+            AtomicLong checked,
             Queue<Throwable> failures) {
         try {
             while (!done.get()) {
@@ -86,8 +95,12 @@ class ConcurrentReadersTest {
     }
 
     private static void assertSame(ReadView view, NaiveStore model, long revision) {
-        RangeRequest all = RangeRequest.newBuilder().setKey(RandomRequests.bytes("\0"))
-                .setRangeEnd(RandomRequests.bytes("\0")).setRevision(revision).build();
+        RangeRequest all =
+                RangeRequest.newBuilder()
+                        .setKey(RandomRequests.bytes("\0"))
+                        .setRangeEnd(RandomRequests.bytes("\0"))
+                        .setRevision(revision)
+                        .build();
         List<KeyValue> expected = new ArrayList<>(model.at(revision).values());
         assertThat(view.range(all).getKvsList()).as("revision %d", revision).isEqualTo(expected);
     }

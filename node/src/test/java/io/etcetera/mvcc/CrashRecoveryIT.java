@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Message;
+
 import io.etcd.jetcd.api.RangeRequest;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills a writer process ({@link CrashWriter}) with SIGKILL in the middle of a load, reopens its
@@ -24,12 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryIT {
 
     private static final long SEED = 42;
+
     /** Kill once the writer has flushed this many times and applied this many batches. */
     private static final int FLUSHES_BEFORE_KILL = 2;
-    private static final long APPLIED_BEFORE_KILL = CrashWriter.FLUSH_EVERY * FLUSHES_BEFORE_KILL + 437;
 
-    @TempDir
-    Path tempDir;
+    private static final long APPLIED_BEFORE_KILL =
+            CrashWriter.FLUSH_EVERY * FLUSHES_BEFORE_KILL + 437;
+
+    @TempDir Path tempDir;
 
     @Test
     void reopenedStoreIsExactlyAtItsAppliedIndexAndReplayCatchesUp() throws Exception {
@@ -46,8 +51,10 @@ class CrashRecoveryIT {
                 batches.add(workload.nextBatch());
             }
             NaiveStore model = workload.model();
-            assertThat(store.state()).isEqualTo(
-                    new StoreState(recovered, 1, model.revision(), model.compactRevision()));
+            assertThat(store.state())
+                    .isEqualTo(
+                            new StoreState(
+                                    recovered, 1, model.revision(), model.compactRevision()));
             assertSameAtEveryRevision(store, model);
             replay(store, workload, recovered, 150);
             assertSameAtEveryRevision(store, workload.model());
@@ -58,19 +65,30 @@ class CrashRecoveryIT {
         }
     }
 
-    /** Starts the writer, reads its progress, SIGKILLs it; returns the last applied and flushed index. */
+    /**
+     * Starts the writer, reads its progress, SIGKILLs it; returns the last applied and flushed
+     * index.
+     */
     private static long[] killWriterMidLoad(Path directory) throws Exception {
-        Process writer = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Detcetera.verify=true", "-cp", System.getProperty("java.class.path"),
-                CrashWriter.class.getName(), directory.toString(), Long.toString(SEED)))
-                .redirectErrorStream(true)
-                .start();
+        Process writer =
+                new ProcessBuilder(
+                                List.of(
+                                        Path.of(System.getProperty("java.home"), "bin", "java")
+                                                .toString(),
+                                        "-Detcetera.verify=true",
+                                        "-cp",
+                                        System.getProperty("java.class.path"),
+                                        CrashWriter.class.getName(),
+                                        directory.toString(),
+                                        Long.toString(SEED)))
+                        .redirectErrorStream(true)
+                        .start();
         long applied = 0;
         long flushed = 0;
         int flushes = 0;
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(
+                        new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.startsWith("applied ")) {
                     applied = Long.parseLong(line.substring(8));
@@ -112,14 +130,25 @@ class CrashRecoveryIT {
     }
 
     private static void assertSameAtEveryRevision(MvccStore store, NaiveStore model) {
-        for (long revision = Math.max(1, model.compactRevision()); revision <= model.revision(); revision++) {
-            RangeRequest all = RangeRequest.newBuilder().setKey(RandomRequests.bytes("\0"))
-                    .setRangeEnd(RandomRequests.bytes("\0")).setRevision(revision).build();
-            assertThat(store.range(all)).as("everything at revision %d", revision).isEqualTo(model.range(all));
+        for (long revision = Math.max(1, model.compactRevision());
+                revision <= model.revision();
+                revision++) {
+            RangeRequest all =
+                    RangeRequest.newBuilder()
+                            .setKey(RandomRequests.bytes("\0"))
+                            .setRangeEnd(RandomRequests.bytes("\0"))
+                            .setRevision(revision)
+                            .build();
+            assertThat(store.range(all))
+                    .as("everything at revision %d", revision)
+                    .isEqualTo(model.range(all));
         }
         if (model.compactRevision() > 1) {
-            RangeRequest old = RangeRequest.newBuilder().setKey(RandomRequests.bytes("a"))
-                    .setRevision(model.compactRevision() - 1).build();
+            RangeRequest old =
+                    RangeRequest.newBuilder()
+                            .setKey(RandomRequests.bytes("a"))
+                            .setRevision(model.compactRevision() - 1)
+                            .build();
             assertThatThrownBy(() -> store.range(old)).isInstanceOf(CompactedException.class);
         }
     }

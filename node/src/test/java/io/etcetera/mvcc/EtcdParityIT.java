@@ -3,27 +3,30 @@ package io.etcetera.mvcc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
+
 import io.etcd.jetcd.api.HashKVRequest;
 import io.etcd.jetcd.api.HashKVResponse;
-import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrantRequest;
 import io.etcd.jetcd.api.LeaseGrpc;
 import io.etcd.jetcd.api.LeaseRevokeRequest;
 import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.TxnRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The same random requests sent to a real etcd 3.4 over gRPC and applied to the store: every
@@ -35,8 +38,7 @@ class EtcdParityIT {
     private static final long SEED = 20261125;
     private static final int REQUESTS = 300;
 
-    @TempDir
-    Path tempDir;
+    @TempDir Path tempDir;
 
     @Test
     void storeAnswersAsEtcdDoes() throws Exception {
@@ -45,8 +47,10 @@ class EtcdParityIT {
         Set<Long> leases = new HashSet<>();
         try (EtcdProcess etcd = EtcdProcess.start(tempDir.resolve("etcd"));
                 MvccStore store = MvccStore.open(tempDir.resolve("store"))) {
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", etcd.clientPort())
-                    .usePlaintext().build();
+            ManagedChannel channel =
+                    ManagedChannelBuilder.forAddress("127.0.0.1", etcd.clientPort())
+                            .usePlaintext()
+                            .build();
             try {
                 var kv = KVGrpc.newBlockingStub(channel);
                 var lease = LeaseGrpc.newBlockingStub(channel);
@@ -69,11 +73,14 @@ class EtcdParityIT {
                             TxnRequest txn = requests.txn(store.state().revision());
                             same(() -> kv.txn(txn), () -> batch.txn(txn));
                         } else if (pick < 85) {
-                            var compact = requests.compact(store.state().compactRevision(),
-                                    store.state().revision());
+                            var compact =
+                                    requests.compact(
+                                            store.state().compactRevision(),
+                                            store.state().revision());
                             // physical: etcd answers once its compaction is done, as a reopened
                             // etcd would hash (see KvHasher)
-                            same(() -> kv.compact(compact.toBuilder().setPhysical(true).build()),
+                            same(
+                                    () -> kv.compact(compact.toBuilder().setPhysical(true).build()),
                                     () -> batch.compact(compact));
                         } else if (pick < 87 && !leases.isEmpty()) {
                             long id = leases.iterator().next();
@@ -86,7 +93,10 @@ class EtcdParityIT {
                     RangeRequest range = requests.range(store.state().revision());
                     same(() -> kv.range(range), () -> store.range(range));
                     long at = random.nextInt(2) == 0 ? 0 : store.state().revision();
-                    same(() -> maintenance.hashKV(HashKVRequest.newBuilder().setRevision(at).build()),
+                    same(
+                            () ->
+                                    maintenance.hashKV(
+                                            HashKVRequest.newBuilder().setRevision(at).build()),
                             () -> hashKvResponse(store.hashKv(at)));
                 }
             } finally {
@@ -140,8 +150,9 @@ class EtcdParityIT {
     private static Message withoutMembership(Message response) {
         Message.Builder builder = response.toBuilder();
         var headerField = builder.getDescriptorForType().findFieldByName("header");
-        var header = ((ResponseHeader) builder.getField(headerField)).toBuilder()
-                .clearClusterId().clearMemberId().clearRaftTerm().build();
+        var header =
+                ((ResponseHeader) builder.getField(headerField))
+                        .toBuilder().clearClusterId().clearMemberId().clearRaftTerm().build();
         return builder.setField(headerField, header).build();
     }
 }

@@ -32,27 +32,42 @@ final class EtcdProcess implements AutoCloseable {
         int peerPort = freePort();
         String client = "http://127.0.0.1:" + clientPort;
         String peer = "http://127.0.0.1:" + peerPort;
-        Process process = new ProcessBuilder(List.of("etcd", "--name", "parity",
-                "--data-dir", dataDir.toString(),
-                "--listen-client-urls", client, "--advertise-client-urls", client,
-                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", "parity=" + peer))
-                .redirectErrorStream(true)
-                .start();
+        Process process =
+                new ProcessBuilder(
+                                List.of(
+                                        "etcd",
+                                        "--name",
+                                        "parity",
+                                        "--data-dir",
+                                        dataDir.toString(),
+                                        "--listen-client-urls",
+                                        client,
+                                        "--advertise-client-urls",
+                                        client,
+                                        "--listen-peer-urls",
+                                        peer,
+                                        "--initial-advertise-peer-urls",
+                                        peer,
+                                        "--initial-cluster",
+                                        "parity=" + peer))
+                        .redirectErrorStream(true)
+                        .start();
         CountDownLatch ready = new CountDownLatch(1);
         Thread drain = new Thread(() -> drain(process, ready), "etcd-output");
         drain.setDaemon(true);
         drain.start();
         if (!ready.await(READY_SECONDS_MAX, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("etcd did not become ready in " + READY_SECONDS_MAX + " s");
+            throw new IllegalStateException(
+                    "etcd did not become ready in " + READY_SECONDS_MAX + " s");
         }
         return new EtcdProcess(process, clientPort);
     }
 
     private static void drain(Process process, CountDownLatch ready) {
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.contains("ready to serve client requests")) {
                     ready.countDown();

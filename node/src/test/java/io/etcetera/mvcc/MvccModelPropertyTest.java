@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+
 import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.TxnRequest;
@@ -12,6 +13,11 @@ import io.etcetera.backend.Cursor;
 import io.etcetera.backend.Family;
 import io.etcetera.backend.RevisionRecord;
 import io.etcetera.backend.VersionKey;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,15 +28,13 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Random sequences of put, delete range, txn, compact and lease revoke, applied in random batches to
- * the store and to {@link NaiveStore}; after every batch both must agree on every response, error,
- * event, range at any revision, replay and read-only txn. Physical compaction steps, reopenings and
- * hashes are interleaved; at the end the physical contents must be exactly what compaction keeps.
+ * Random sequences of put, delete range, txn, compact and lease revoke, applied in random batches
+ * to the store and to {@link NaiveStore}; after every batch both must agree on every response,
+ * error, event, range at any revision, replay and read-only txn. Physical compaction steps,
+ * reopenings and hashes are interleaved; at the end the physical contents must be exactly what
+ * compaction keeps.
  *
  * <p>Replay one seed: {@code mvn -pl node test -Dtest=MvccModelPropertyTest -Dmvcc.seed=N}.
  */
@@ -39,13 +43,13 @@ class MvccModelPropertyTest {
     private static final int SEEDS = 24;
     private static final int BATCHES = 120;
 
-    @TempDir
-    Path tempDir;
+    @TempDir Path tempDir;
 
     @TestFactory
     Stream<DynamicTest> storeAgreesWithNaiveModel() {
         String only = System.getProperty("mvcc.seed");
-        LongStream seeds = only != null ? LongStream.of(Long.parseLong(only)) : LongStream.range(0, SEEDS);
+        LongStream seeds =
+                only != null ? LongStream.of(Long.parseLong(only)) : LongStream.range(0, SEEDS);
         return seeds.mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> run(seed)));
     }
 
@@ -101,12 +105,15 @@ class MvccModelPropertyTest {
                     term++;
                 }
                 List<Event> events = batch.commit(appliedIndex, term);
-                List<Event> expected = model.events().subList(modelEventsSeen, model.events().size());
+                List<Event> expected =
+                        model.events().subList(modelEventsSeen, model.events().size());
                 assertThat(events).isEqualTo(expected);
                 modelEventsSeen = model.events().size();
             }
-            assertThat(store.state()).isEqualTo(
-                    new StoreState(appliedIndex, term, model.revision(), model.compactRevision()));
+            assertThat(store.state())
+                    .isEqualTo(
+                            new StoreState(
+                                    appliedIndex, term, model.revision(), model.compactRevision()));
         }
 
         void applyOne(ApplyBatch batch) {
@@ -152,7 +159,8 @@ class MvccModelPropertyTest {
             ByteString key = requests.key();
             ByteString end = requests.rangeEnd();
             if (from < model.compactRevision()) {
-                assertThatThrownBy(() -> view.events(from, key, end, 3)).isInstanceOf(CompactedException.class);
+                assertThatThrownBy(() -> view.events(from, key, end, 3))
+                        .isInstanceOf(CompactedException.class);
                 return;
             }
             List<Event> replayed = new ArrayList<>();
@@ -165,14 +173,16 @@ class MvccModelPropertyTest {
                     break;
                 }
             }
-            List<Event> expected = model.events().stream()
-                    .filter(e -> e.getKv().getModRevision() >= from)
-                    .filter(e -> NaiveStore.inRange(e.getKv().getKey(), key, end))
-                    .toList();
+            List<Event> expected =
+                    model.events().stream()
+                            .filter(e -> e.getKv().getModRevision() >= from)
+                            .filter(e -> NaiveStore.inRange(e.getKv().getKey(), key, end))
+                            .toList();
             // Below the compact revision etcd keeps only the newest version: a tombstone there, and
             // the events of older versions, may be gone. From the compact revision on all is kept,
             // except that the prev_kv of an event may be a version that compaction removed.
-            assertThat(withoutCompactedPrevKv(replayed)).isEqualTo(withoutCompactedPrevKv(expected));
+            assertThat(withoutCompactedPrevKv(replayed))
+                    .isEqualTo(withoutCompactedPrevKv(expected));
         }
 
         List<Event> withoutCompactedPrevKv(List<Event> events) {
@@ -189,9 +199,15 @@ class MvccModelPropertyTest {
             assertThat(store.hash()).isEqualTo(before);
             assertThat(physicalVersions(Family.KEY)).isEqualTo(keptVersions());
             assertThat(physicalVersions(Family.REVISION)).isEqualTo(keptVersions());
-            for (long revision = model.compactRevision(); revision <= model.revision(); revision++) {
-                RangeRequest all = RangeRequest.newBuilder().setKey(RandomRequests.bytes("\0"))
-                        .setRangeEnd(RandomRequests.bytes("\0")).setRevision(revision).build();
+            for (long revision = model.compactRevision();
+                    revision <= model.revision();
+                    revision++) {
+                RangeRequest all =
+                        RangeRequest.newBuilder()
+                                .setKey(RandomRequests.bytes("\0"))
+                                .setRangeEnd(RandomRequests.bytes("\0"))
+                                .setRevision(revision)
+                                .build();
                 assertThat(store.range(all)).isEqualTo(model.range(all));
             }
         }
@@ -202,14 +218,18 @@ class MvccModelPropertyTest {
             try (Cursor cursor = store.backend().cursor(family)) {
                 for (cursor.seek(new byte[0]); cursor.isValid(); cursor.next()) {
                     byte[] key = cursor.key();
-                    out.add(family == Family.KEY ? VersionKey.main(key) + "." + VersionKey.sub(key)
-                            : RevisionRecord.main(key) + "." + RevisionRecord.sub(key));
+                    out.add(
+                            family == Family.KEY
+                                    ? VersionKey.main(key) + "." + VersionKey.sub(key)
+                                    : RevisionRecord.main(key) + "." + RevisionRecord.sub(key));
                 }
             }
             return out;
         }
 
-        /** What compaction at the model's compact revision keeps: see {@link PhysicalCompaction}. */
+        /**
+         * What compaction at the model's compact revision keeps: see {@link PhysicalCompaction}.
+         */
         Set<String> keptVersions() {
             Set<String> out = new TreeSet<>();
             java.util.Map<ByteString, String> newestAtCompaction = new java.util.HashMap<>();
@@ -223,7 +243,8 @@ class MvccModelPropertyTest {
                 if (main > model.compactRevision()) {
                     out.add(version);
                 } else {
-                    newestAtCompaction.put(event.getKv().getKey(),
+                    newestAtCompaction.put(
+                            event.getKv().getKey(),
                             event.getType() == Event.EventType.DELETE ? null : version);
                 }
             }
@@ -237,7 +258,9 @@ class MvccModelPropertyTest {
             try {
                 want = expected.get();
             } catch (MvccException refusal) {
-                assertThatThrownBy(actual::get).isInstanceOf(refusal.getClass()).hasMessage(refusal.getMessage());
+                assertThatThrownBy(actual::get)
+                        .isInstanceOf(refusal.getClass())
+                        .hasMessage(refusal.getMessage());
                 return;
             }
             assertThat(actual.get()).isEqualTo(want);

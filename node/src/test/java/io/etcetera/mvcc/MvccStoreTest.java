@@ -1,10 +1,12 @@
 package io.etcetera.mvcc;
 
 import static io.etcetera.mvcc.RandomRequests.bytes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.Compare;
 import io.etcd.jetcd.api.DeleteRangeRequest;
@@ -17,22 +19,23 @@ import io.etcd.jetcd.api.RequestOp;
 import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Consumer;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /** etcd's KV semantics, one behaviour per test; expectations checked against etcd 3.4.23. */
 class MvccStoreTest {
 
     private static final Set<Long> LEASES = Set.of(7L, 8L);
 
-    @TempDir
-    Path directory;
+    @TempDir Path directory;
 
     private MvccStore store;
     private long index;
@@ -73,7 +76,9 @@ class MvccStoreTest {
     }
 
     private static List<String> keys(RangeResponse response) {
-        return response.getKvsList().stream().map(kv -> kv.getKey().toString(java.nio.charset.StandardCharsets.ISO_8859_1)).toList();
+        return response.getKvsList().stream()
+                .map(kv -> kv.getKey().toString(java.nio.charset.StandardCharsets.ISO_8859_1))
+                .toList();
     }
 
     @Test
@@ -81,11 +86,24 @@ class MvccStoreTest {
         assertThat(store.state()).isEqualTo(new StoreState(0, 0, 1, -1));
         assertThat(store.range(get("a")).getHeader().getRevision()).isEqualTo(1);
         apply(b -> assertThat(b.put(put("a", "1")).getHeader().getRevision()).isEqualTo(2));
-        apply(b -> assertThat(b.put(put("a", "2").toBuilder().setPrevKv(true).build()).getPrevKv().getValue())
-                .isEqualTo(bytes("1")));
-        assertThat(only(get("a"))).isEqualTo(KeyValue.newBuilder().setKey(bytes("a")).setValue(bytes("2"))
-                .setCreateRevision(2).setModRevision(3).setVersion(2).build());
-        assertThat(only(get("a").toBuilder().setRevision(2).build()).getValue()).isEqualTo(bytes("1"));
+        apply(
+                b ->
+                        assertThat(
+                                        b.put(put("a", "2").toBuilder().setPrevKv(true).build())
+                                                .getPrevKv()
+                                                .getValue())
+                                .isEqualTo(bytes("1")));
+        assertThat(only(get("a")))
+                .isEqualTo(
+                        KeyValue.newBuilder()
+                                .setKey(bytes("a"))
+                                .setValue(bytes("2"))
+                                .setCreateRevision(2)
+                                .setModRevision(3)
+                                .setVersion(2)
+                                .build());
+        assertThat(only(get("a").toBuilder().setRevision(2).build()).getValue())
+                .isEqualTo(bytes("1"));
     }
 
     @Test
@@ -104,14 +122,37 @@ class MvccStoreTest {
     @Test
     void ignoreFlagsKeepValueOrLeaseAndNeedAnExistingKey() {
         apply(b -> b.put(put("a", "1").toBuilder().setLease(7).build()));
-        apply(b -> {
-            b.put(PutRequest.newBuilder().setKey(bytes("a")).setIgnoreValue(true).setLease(8).build());
-            assertThatThrownBy(() -> b.put(PutRequest.newBuilder().setKey(bytes("nope"))
-                    .setIgnoreValue(true).build())).isInstanceOf(KeyNotFoundException.class);
-            assertThatThrownBy(() -> b.put(PutRequest.newBuilder().setKey(bytes("nope"))
-                    .setIgnoreLease(true).build())).isInstanceOf(KeyNotFoundException.class);
-            b.put(PutRequest.newBuilder().setKey(bytes("a")).setValue(bytes("2")).setIgnoreLease(true).build());
-        });
+        apply(
+                b -> {
+                    b.put(
+                            PutRequest.newBuilder()
+                                    .setKey(bytes("a"))
+                                    .setIgnoreValue(true)
+                                    .setLease(8)
+                                    .build());
+                    assertThatThrownBy(
+                                    () ->
+                                            b.put(
+                                                    PutRequest.newBuilder()
+                                                            .setKey(bytes("nope"))
+                                                            .setIgnoreValue(true)
+                                                            .build()))
+                            .isInstanceOf(KeyNotFoundException.class);
+                    assertThatThrownBy(
+                                    () ->
+                                            b.put(
+                                                    PutRequest.newBuilder()
+                                                            .setKey(bytes("nope"))
+                                                            .setIgnoreLease(true)
+                                                            .build()))
+                            .isInstanceOf(KeyNotFoundException.class);
+                    b.put(
+                            PutRequest.newBuilder()
+                                    .setKey(bytes("a"))
+                                    .setValue(bytes("2"))
+                                    .setIgnoreLease(true)
+                                    .build());
+                });
         KeyValue kv = only(get("a"));
         assertThat(kv.getValue()).isEqualTo(bytes("2"));
         assertThat(kv.getLease()).isEqualTo(8);
@@ -121,11 +162,18 @@ class MvccStoreTest {
 
     @Test
     void unknownLeaseIsRefusedAndTheBatchGoesOn() {
-        List<Event> events = apply(b -> {
-            assertThatThrownBy(() -> b.put(put("a", "1").toBuilder().setLease(99).build()))
-                    .isInstanceOf(LeaseNotFoundException.class);
-            b.put(put("b", "1"));
-        });
+        List<Event> events =
+                apply(
+                        b -> {
+                            assertThatThrownBy(
+                                            () ->
+                                                    b.put(
+                                                            put("a", "1").toBuilder()
+                                                                    .setLease(99)
+                                                                    .build()))
+                                    .isInstanceOf(LeaseNotFoundException.class);
+                            b.put(put("b", "1"));
+                        });
         assertThat(events).hasSize(1);
         assertThat(store.state().revision()).isEqualTo(2);
         assertThat(store.range(get("a")).getCount()).isZero();
@@ -133,26 +181,38 @@ class MvccStoreTest {
 
     @Test
     void deleteRangeDeletesAtOneRevisionAndNothingDeletedTakesNone() {
-        apply(b -> {
-            b.put(put("a", "1"));
-            b.put(put("ab", "2"));
-            b.put(put("b", "3"));
-        });
+        apply(
+                b -> {
+                    b.put(put("a", "1"));
+                    b.put(put("ab", "2"));
+                    b.put(put("b", "3"));
+                });
         var response = store.range(range("a", "b"));
         assertThat(response.getCount()).isEqualTo(2);
-        List<Event> events = apply(b -> {
-            var deleted = b.deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("a"))
-                    .setRangeEnd(bytes("b")).setPrevKv(true).build());
-            assertThat(deleted.getDeleted()).isEqualTo(2);
-            assertThat(deleted.getPrevKvsList()).isEqualTo(response.getKvsList());
-            assertThat(deleted.getHeader().getRevision()).isEqualTo(5);
-            var none = b.deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("zz")).build());
-            assertThat(none.getDeleted()).isZero();
-            assertThat(none.getHeader().getRevision()).isEqualTo(5);
-        });
+        List<Event> events =
+                apply(
+                        b -> {
+                            var deleted =
+                                    b.deleteRange(
+                                            DeleteRangeRequest.newBuilder()
+                                                    .setKey(bytes("a"))
+                                                    .setRangeEnd(bytes("b"))
+                                                    .setPrevKv(true)
+                                                    .build());
+                            assertThat(deleted.getDeleted()).isEqualTo(2);
+                            assertThat(deleted.getPrevKvsList()).isEqualTo(response.getKvsList());
+                            assertThat(deleted.getHeader().getRevision()).isEqualTo(5);
+                            var none =
+                                    b.deleteRange(
+                                            DeleteRangeRequest.newBuilder()
+                                                    .setKey(bytes("zz"))
+                                                    .build());
+                            assertThat(none.getDeleted()).isZero();
+                            assertThat(none.getHeader().getRevision()).isEqualTo(5);
+                        });
         assertThat(events).extracting(e -> e.getKv().getModRevision()).containsExactly(5L, 5L);
-        assertThat(events.get(0).getKv()).isEqualTo(KeyValue.newBuilder().setKey(bytes("a"))
-                .setModRevision(5).build());
+        assertThat(events.get(0).getKv())
+                .isEqualTo(KeyValue.newBuilder().setKey(bytes("a")).setModRevision(5).build());
         assertThat(events.get(0).getType()).isEqualTo(Event.EventType.DELETE);
         assertThat(events.get(0).getPrevKv().getValue()).isEqualTo(bytes("1"));
         assertThat(store.state().revision()).isEqualTo(5);
@@ -160,11 +220,12 @@ class MvccStoreTest {
 
     @Test
     void rangeFormsLimitsAndCounts() {
-        apply(b -> {
-            for (String key : List.of("a", "a\0", "ab", "b", "c")) {
-                b.put(put(key, key));
-            }
-        });
+        apply(
+                b -> {
+                    for (String key : List.of("a", "a\0", "ab", "b", "c")) {
+                        b.put(put(key, key));
+                    }
+                });
         assertThat(keys(store.range(get("a")))).containsExactly("a");
         assertThat(keys(store.range(range("a", "b")))).containsExactly("a", "a\0", "ab");
         assertThat(keys(store.range(range("ab", "\0")))).containsExactly("ab", "b", "c");
@@ -174,7 +235,8 @@ class MvccStoreTest {
         assertThat(keys(limited)).containsExactly("a", "a\0");
         assertThat(limited.getMore()).isTrue();
         assertThat(limited.getCount()).isEqualTo(5);
-        RangeResponse counted = store.range(range("a", "\0").toBuilder().setCountOnly(true).build());
+        RangeResponse counted =
+                store.range(range("a", "\0").toBuilder().setCountOnly(true).build());
         assertThat(counted.getKvsCount()).isZero();
         assertThat(counted.getCount()).isEqualTo(5);
         RangeResponse keysOnly = store.range(get("c").toBuilder().setKeysOnly(true).build());
@@ -189,15 +251,23 @@ class MvccStoreTest {
         apply(b -> b.put(put("c", "x")));
         apply(b -> b.put(put("a", "w")));
         RangeRequest all = range("a", "\0");
-        RangeResponse byValueDescending = store.range(all.toBuilder()
-                .setSortOrder(RangeRequest.SortOrder.DESCEND).setSortTarget(RangeRequest.SortTarget.VALUE)
-                .setLimit(2).build());
+        RangeResponse byValueDescending =
+                store.range(
+                        all.toBuilder()
+                                .setSortOrder(RangeRequest.SortOrder.DESCEND)
+                                .setSortTarget(RangeRequest.SortTarget.VALUE)
+                                .setLimit(2)
+                                .build());
         assertThat(keys(byValueDescending)).containsExactly("b", "c");
         assertThat(byValueDescending.getMore()).isTrue();
-        // Target other than KEY with order NONE sorts ascending, but only the limit + 1 keys fetched
-        // in key order: d, the oldest, is not among them.
-        RangeResponse byModNone = store.range(all.toBuilder()
-                .setSortTarget(RangeRequest.SortTarget.MOD).setLimit(2).build());
+        // Target other than KEY with order NONE sorts ascending, but only the limit + 1 keys
+        // fetched in key order: d, the oldest, is not among them.
+        RangeResponse byModNone =
+                store.range(
+                        all.toBuilder()
+                                .setSortTarget(RangeRequest.SortTarget.MOD)
+                                .setLimit(2)
+                                .build());
         assertThat(keys(byModNone)).containsExactly("b", "c");
         // count ignores the min/max filters.
         RangeResponse filtered = store.range(all.toBuilder().setMinModRevision(5).build());
@@ -210,53 +280,81 @@ class MvccStoreTest {
     @Test
     void txnResponsesCarryTheRevisionEachOpSaw() {
         apply(b -> b.put(put("a", "1")));
-        TxnRequest txn = TxnRequest.newBuilder()
-                .addSuccess(RequestOp.newBuilder().setRequestRange(get("a")))
-                .addSuccess(RequestOp.newBuilder().setRequestPut(put("b", "2")))
-                .addSuccess(RequestOp.newBuilder().setRequestRange(get("b")))
-                .addSuccess(RequestOp.newBuilder().setRequestDeleteRange(
-                        DeleteRangeRequest.newBuilder().setKey(bytes("zz"))))
-                .addSuccess(RequestOp.newBuilder().setRequestTxn(TxnRequest.newBuilder()
-                        .addSuccess(RequestOp.newBuilder().setRequestRange(get("b")))))
-                .build();
+        TxnRequest txn =
+                TxnRequest.newBuilder()
+                        .addSuccess(RequestOp.newBuilder().setRequestRange(get("a")))
+                        .addSuccess(RequestOp.newBuilder().setRequestPut(put("b", "2")))
+                        .addSuccess(RequestOp.newBuilder().setRequestRange(get("b")))
+                        .addSuccess(
+                                RequestOp.newBuilder()
+                                        .setRequestDeleteRange(
+                                                DeleteRangeRequest.newBuilder()
+                                                        .setKey(bytes("zz"))))
+                        .addSuccess(
+                                RequestOp.newBuilder()
+                                        .setRequestTxn(
+                                                TxnRequest.newBuilder()
+                                                        .addSuccess(
+                                                                RequestOp.newBuilder()
+                                                                        .setRequestRange(
+                                                                                get("b")))))
+                        .build();
         TxnResponse[] response = new TxnResponse[1];
         apply(b -> response[0] = b.txn(txn));
         // As etcd 3.4.23 answers the same txn after "put a 1".
         assertThat(response[0].getHeader().getRevision()).isEqualTo(3);
         assertThat(response[0].getSucceeded()).isTrue();
-        assertThat(response[0].getResponses(0).getResponseRange().getHeader().getRevision()).isEqualTo(2);
-        assertThat(response[0].getResponses(1).getResponsePut().getHeader().getRevision()).isEqualTo(3);
-        assertThat(response[0].getResponses(2).getResponseRange().getKvs(0).getModRevision()).isEqualTo(3);
+        assertThat(response[0].getResponses(0).getResponseRange().getHeader().getRevision())
+                .isEqualTo(2);
+        assertThat(response[0].getResponses(1).getResponsePut().getHeader().getRevision())
+                .isEqualTo(3);
+        assertThat(response[0].getResponses(2).getResponseRange().getKvs(0).getModRevision())
+                .isEqualTo(3);
         assertThat(response[0].getResponses(3).getResponseDeleteRange().getHeader().getRevision())
                 .isEqualTo(3);
         TxnResponse nested = response[0].getResponses(4).getResponseTxn();
         assertThat(nested.getHeader()).isEqualTo(ResponseHeader.getDefaultInstance());
         assertThat(nested.hasHeader()).isTrue();
-        assertThat(nested.getResponses(0).getResponseRange().getHeader().getRevision()).isEqualTo(3);
+        assertThat(nested.getResponses(0).getResponseRange().getHeader().getRevision())
+                .isEqualTo(3);
     }
 
     @Test
     void txnThatChangesNothingTakesNoRevision() {
         apply(b -> b.put(put("a", "1")));
-        TxnRequest readOnly = TxnRequest.newBuilder()
-                .addCompare(Compare.newBuilder().setKey(bytes("a")).setTarget(Compare.CompareTarget.VALUE)
-                        .setResult(Compare.CompareResult.EQUAL).setValue(bytes("1")))
-                .addSuccess(RequestOp.newBuilder().setRequestRange(get("a")))
-                .addFailure(RequestOp.newBuilder().setRequestPut(put("a", "2")))
-                .build();
-        apply(b -> {
-            TxnResponse response = b.txn(readOnly);
-            assertThat(response.getSucceeded()).isTrue();
-            assertThat(response.getHeader().getRevision()).isEqualTo(2);
-            TxnResponse deletesNothing = b.txn(TxnRequest.newBuilder().addSuccess(RequestOp.newBuilder()
-                    .setRequestDeleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("zz")))).build());
-            assertThat(deletesNothing.getHeader().getRevision()).isEqualTo(2);
-        });
+        TxnRequest readOnly =
+                TxnRequest.newBuilder()
+                        .addCompare(
+                                Compare.newBuilder()
+                                        .setKey(bytes("a"))
+                                        .setTarget(Compare.CompareTarget.VALUE)
+                                        .setResult(Compare.CompareResult.EQUAL)
+                                        .setValue(bytes("1")))
+                        .addSuccess(RequestOp.newBuilder().setRequestRange(get("a")))
+                        .addFailure(RequestOp.newBuilder().setRequestPut(put("a", "2")))
+                        .build();
+        apply(
+                b -> {
+                    TxnResponse response = b.txn(readOnly);
+                    assertThat(response.getSucceeded()).isTrue();
+                    assertThat(response.getHeader().getRevision()).isEqualTo(2);
+                    TxnResponse deletesNothing =
+                            b.txn(
+                                    TxnRequest.newBuilder()
+                                            .addSuccess(
+                                                    RequestOp.newBuilder()
+                                                            .setRequestDeleteRange(
+                                                                    DeleteRangeRequest.newBuilder()
+                                                                            .setKey(bytes("zz"))))
+                                            .build());
+                    assertThat(deletesNothing.getHeader().getRevision()).isEqualTo(2);
+                });
         assertThat(store.state().revision()).isEqualTo(2);
         try (ReadView view = store.view()) {
             TxnRequest ranges = readOnly.toBuilder().clearFailure().build();
             TxnResponse response = view.txn(ranges);
-            assertThat(response.getResponses(0).getResponseRange().getKvs(0).getValue()).isEqualTo(bytes("1"));
+            assertThat(response.getResponses(0).getResponseRange().getKvs(0).getValue())
+                    .isEqualTo(bytes("1"));
             assertThat(response.getHeader().getRevision()).isEqualTo(2);
             assertThatThrownBy(() -> view.txn(readOnly)).isInstanceOf(IllegalStateException.class);
         }
@@ -265,21 +363,33 @@ class MvccStoreTest {
     @Test
     void putAndFromKeyDeleteOfOneKeyInOneTxnBothHappenAtOneRevision() {
         // etcd's duplicate check lets this through; etcd 3.4.23 answers as asserted here.
-        TxnRequest txn = TxnRequest.newBuilder()
-                .addSuccess(RequestOp.newBuilder().setRequestPut(put("y/b", "1")))
-                .addSuccess(RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder()
-                        .setKey(bytes("y/a")).setRangeEnd(bytes("\0")).setPrevKv(true)))
-                .build();
-        List<Event> events = apply(b -> {
-            var deleted = b.txn(txn).getResponses(1).getResponseDeleteRange();
-            assertThat(deleted.getHeader().getRevision()).isEqualTo(2);
-            assertThat(deleted.getPrevKvsList()).extracting(KeyValue::getVersion).containsExactly(1L);
-        });
-        assertThat(events).extracting(Event::getType)
+        TxnRequest txn =
+                TxnRequest.newBuilder()
+                        .addSuccess(RequestOp.newBuilder().setRequestPut(put("y/b", "1")))
+                        .addSuccess(
+                                RequestOp.newBuilder()
+                                        .setRequestDeleteRange(
+                                                DeleteRangeRequest.newBuilder()
+                                                        .setKey(bytes("y/a"))
+                                                        .setRangeEnd(bytes("\0"))
+                                                        .setPrevKv(true)))
+                        .build();
+        List<Event> events =
+                apply(
+                        b -> {
+                            var deleted = b.txn(txn).getResponses(1).getResponseDeleteRange();
+                            assertThat(deleted.getHeader().getRevision()).isEqualTo(2);
+                            assertThat(deleted.getPrevKvsList())
+                                    .extracting(KeyValue::getVersion)
+                                    .containsExactly(1L);
+                        });
+        assertThat(events)
+                .extracting(Event::getType)
                 .containsExactly(Event.EventType.PUT, Event.EventType.DELETE);
         assertThat(store.range(get("y/b")).getCount()).isZero();
         try (ReadView view = store.view()) {
-            assertThat(view.events(2, bytes("y/b"), ByteString.EMPTY, 10).events()).isEqualTo(events);
+            assertThat(view.events(2, bytes("y/b"), ByteString.EMPTY, 10).events())
+                    .isEqualTo(events);
         }
         apply(b -> b.put(put("y/b", "2")));
         assertThat(only(get("y/b")).getCreateRevision()).isEqualTo(3);
@@ -291,60 +401,113 @@ class MvccStoreTest {
         // etcd's Compare{key:"a", target:LEASE(4), result:EQUAL, lease:7} as etcd marshals it.
         byte[] wire = {0x10, 0x04, 0x1a, 0x01, 'a', 0x40, 0x07};
         Compare leaseIsSeven = Compare.parseFrom(wire);
-        assertThat(leaseIsSeven).isEqualTo(CompareTarget.leaseCompare(bytes("a"), Compare.CompareResult.EQUAL, 7));
-        Compare missingKeyLeaseIsZero = CompareTarget.leaseCompare(bytes("b"), Compare.CompareResult.EQUAL, 0);
-        apply(b -> {
-            assertThat(b.txn(TxnRequest.newBuilder().addCompare(leaseIsSeven).build()).getSucceeded()).isTrue();
-            assertThat(b.txn(TxnRequest.newBuilder().addCompare(missingKeyLeaseIsZero).build()).getSucceeded())
-                    .isTrue();
-            Compare leaseIsEight = CompareTarget.leaseCompare(bytes("a"), Compare.CompareResult.EQUAL, 8);
-            assertThat(b.txn(TxnRequest.newBuilder().addCompare(leaseIsEight).build()).getSucceeded()).isFalse();
-        });
+        assertThat(leaseIsSeven)
+                .isEqualTo(CompareTarget.leaseCompare(bytes("a"), Compare.CompareResult.EQUAL, 7));
+        Compare missingKeyLeaseIsZero =
+                CompareTarget.leaseCompare(bytes("b"), Compare.CompareResult.EQUAL, 0);
+        apply(
+                b -> {
+                    assertThat(
+                                    b.txn(TxnRequest.newBuilder().addCompare(leaseIsSeven).build())
+                                            .getSucceeded())
+                            .isTrue();
+                    assertThat(
+                                    b.txn(
+                                                    TxnRequest.newBuilder()
+                                                            .addCompare(missingKeyLeaseIsZero)
+                                                            .build())
+                                            .getSucceeded())
+                            .isTrue();
+                    Compare leaseIsEight =
+                            CompareTarget.leaseCompare(bytes("a"), Compare.CompareResult.EQUAL, 8);
+                    assertThat(
+                                    b.txn(TxnRequest.newBuilder().addCompare(leaseIsEight).build())
+                                            .getSucceeded())
+                            .isFalse();
+                });
     }
 
     @Test
     void valueCompareOnMissingKeyFailsButVersionCompareSeesZero() {
-        Compare valueEmpty = Compare.newBuilder().setKey(bytes("x")).setTarget(Compare.CompareTarget.VALUE)
-                .setResult(Compare.CompareResult.EQUAL).setValue(ByteString.EMPTY).build();
-        Compare versionZero = Compare.newBuilder().setKey(bytes("x")).setTarget(Compare.CompareTarget.VERSION)
-                .setResult(Compare.CompareResult.EQUAL).setVersion(0).build();
+        Compare valueEmpty =
+                Compare.newBuilder()
+                        .setKey(bytes("x"))
+                        .setTarget(Compare.CompareTarget.VALUE)
+                        .setResult(Compare.CompareResult.EQUAL)
+                        .setValue(ByteString.EMPTY)
+                        .build();
+        Compare versionZero =
+                Compare.newBuilder()
+                        .setKey(bytes("x"))
+                        .setTarget(Compare.CompareTarget.VERSION)
+                        .setResult(Compare.CompareResult.EQUAL)
+                        .setVersion(0)
+                        .build();
         try (ReadView view = store.view()) {
-            assertThat(view.txn(TxnRequest.newBuilder().addCompare(valueEmpty).build()).getSucceeded()).isFalse();
-            assertThat(view.txn(TxnRequest.newBuilder().addCompare(versionZero).build()).getSucceeded()).isTrue();
+            assertThat(
+                            view.txn(TxnRequest.newBuilder().addCompare(valueEmpty).build())
+                                    .getSucceeded())
+                    .isFalse();
+            assertThat(
+                            view.txn(TxnRequest.newBuilder().addCompare(versionZero).build())
+                                    .getSucceeded())
+                    .isTrue();
         }
     }
 
     @Test
     void compactionRefusesOldAndFutureRevisionsAndHidesOldReads() {
-        apply(b -> {
-            b.compact(CompactionRequest.newBuilder().setRevision(0).build());
-            assertThatThrownBy(() -> b.compact(CompactionRequest.newBuilder().setRevision(0).build()))
-                    .isInstanceOf(CompactedException.class);
-            b.put(put("a", "1"));
-            b.put(put("a", "2"));
-            b.put(put("a", "3"));
-            assertThatThrownBy(() -> b.compact(CompactionRequest.newBuilder().setRevision(5).build()))
-                    .isInstanceOf(FutureRevisionException.class);
-            assertThat(b.compact(CompactionRequest.newBuilder().setRevision(3).build()).getHeader().getRevision())
-                    .isEqualTo(4);
-        });
+        apply(
+                b -> {
+                    b.compact(CompactionRequest.newBuilder().setRevision(0).build());
+                    assertThatThrownBy(
+                                    () ->
+                                            b.compact(
+                                                    CompactionRequest.newBuilder()
+                                                            .setRevision(0)
+                                                            .build()))
+                            .isInstanceOf(CompactedException.class);
+                    b.put(put("a", "1"));
+                    b.put(put("a", "2"));
+                    b.put(put("a", "3"));
+                    assertThatThrownBy(
+                                    () ->
+                                            b.compact(
+                                                    CompactionRequest.newBuilder()
+                                                            .setRevision(5)
+                                                            .build()))
+                            .isInstanceOf(FutureRevisionException.class);
+                    assertThat(
+                                    b.compact(CompactionRequest.newBuilder().setRevision(3).build())
+                                            .getHeader()
+                                            .getRevision())
+                            .isEqualTo(4);
+                });
         assertThat(store.state().compactRevision()).isEqualTo(3);
         assertThatThrownBy(() -> store.range(get("a").toBuilder().setRevision(2).build()))
                 .isInstanceOf(CompactedException.class);
         assertThatThrownBy(() -> store.range(get("a").toBuilder().setRevision(5).build()))
                 .isInstanceOf(FutureRevisionException.class);
-        assertThat(only(get("a").toBuilder().setRevision(3).build()).getValue()).isEqualTo(bytes("2"));
+        assertThat(only(get("a").toBuilder().setRevision(3).build()).getValue())
+                .isEqualTo(bytes("2"));
         assertThat(store.compactStep(100).isDone()).isTrue();
-        assertThat(only(get("a").toBuilder().setRevision(3).build()).getValue()).isEqualTo(bytes("2"));
+        assertThat(only(get("a").toBuilder().setRevision(3).build()).getValue())
+                .isEqualTo(bytes("2"));
         assertThatThrownBy(() -> store.hashKv(3)).isInstanceOf(CompactedException.class);
     }
 
     @Test
     void eventsReplayInPagesThatNeverSplitARevision() {
         apply(b -> b.put(put("a", "1")));
-        apply(b -> b.txn(TxnRequest.newBuilder()
-                .addSuccess(RequestOp.newBuilder().setRequestPut(put("a", "2")))
-                .addSuccess(RequestOp.newBuilder().setRequestPut(put("b", "2"))).build()));
+        apply(
+                b ->
+                        b.txn(
+                                TxnRequest.newBuilder()
+                                        .addSuccess(
+                                                RequestOp.newBuilder().setRequestPut(put("a", "2")))
+                                        .addSuccess(
+                                                RequestOp.newBuilder().setRequestPut(put("b", "2")))
+                                        .build()));
         apply(b -> b.deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("a")).build()));
         try (ReadView view = store.view()) {
             EventPage first = view.events(2, bytes("a"), bytes("\0"), 2);
@@ -355,27 +518,33 @@ class MvccStoreTest {
             assertThat(first.events().get(2).hasPrevKv()).isFalse();
             EventPage second = view.events(first.nextRevision(), bytes("a"), bytes("\0"), 2);
             assertThat(second.complete()).isTrue();
-            assertThat(second.events()).singleElement().satisfies(e -> {
-                assertThat(e.getType()).isEqualTo(Event.EventType.DELETE);
-                assertThat(e.getPrevKv().getValue()).isEqualTo(bytes("2"));
-            });
+            assertThat(second.events())
+                    .singleElement()
+                    .satisfies(
+                            e -> {
+                                assertThat(e.getType()).isEqualTo(Event.EventType.DELETE);
+                                assertThat(e.getPrevKv().getValue()).isEqualTo(bytes("2"));
+                            });
             assertThat(view.events(2, bytes("b"), ByteString.EMPTY, 10).events()).hasSize(1);
         }
     }
 
     @Test
     void revokingALeaseDeletesItsKeysAtOneRevision() {
-        apply(b -> {
-            b.put(put("x", "1").toBuilder().setLease(7).build());
-            b.put(put("y", "1").toBuilder().setLease(7).build());
-            b.put(put("z", "1").toBuilder().setLease(7).build());
-            b.put(put("z", "2")); // moves z off the lease
-        });
+        apply(
+                b -> {
+                    b.put(put("x", "1").toBuilder().setLease(7).build());
+                    b.put(put("y", "1").toBuilder().setLease(7).build());
+                    b.put(put("z", "1").toBuilder().setLease(7).build());
+                    b.put(put("z", "2")); // moves z off the lease
+                });
         try (ReadView view = store.view()) {
             assertThat(view.leaseKeys(7)).containsExactly(bytes("x"), bytes("y"));
         }
         List<Event> events = apply(b -> assertThat(b.revokeLease(7)).isEqualTo(6));
-        assertThat(events).extracting(e -> e.getKv().getKey()).containsExactly(bytes("x"), bytes("y"));
+        assertThat(events)
+                .extracting(e -> e.getKv().getKey())
+                .containsExactly(bytes("x"), bytes("y"));
         assertThat(events).allSatisfy(e -> assertThat(e.getKv().getModRevision()).isEqualTo(6));
         assertThat(keys(store.range(range("x", "\0")))).containsExactly("z");
         try (ReadView view = store.view()) {
@@ -392,14 +561,16 @@ class MvccStoreTest {
         store.close();
         store = MvccStore.open(directory);
         assertThat(store.state()).isEqualTo(new StoreState(3, 1, 3, 2));
-        assertThat(only(get("a").toBuilder().setRevision(2).build()).getValue()).isEqualTo(bytes("1"));
+        assertThat(only(get("a").toBuilder().setRevision(2).build()).getValue())
+                .isEqualTo(bytes("1"));
         assertThat(store.hash()).isEqualTo(hash);
     }
 
     @Test
     void openViewsKeepTheirRevisionWhileLaterBatchesCommit() {
         apply(b -> b.put(put("a", "1")));
-        try (ReadView before = store.view(); ApplyBatch batch = store.beginBatch(LEASES::contains)) {
+        try (ReadView before = store.view();
+                ApplyBatch batch = store.beginBatch(LEASES::contains)) {
             batch.put(put("a", "2"));
             try (ReadView during = store.view()) {
                 assertThat(during.range(get("a")).getKvs(0).getValue()).isEqualTo(bytes("1"));
@@ -417,7 +588,8 @@ class MvccStoreTest {
     void appliedIndexNeverGoesBack() {
         apply(b -> b.put(put("a", "1")));
         try (ApplyBatch batch = store.beginBatch(LEASES::contains)) {
-            assertThatThrownBy(() -> batch.commit(index - 1, 1)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> batch.commit(index - 1, 1))
+                    .isInstanceOf(IllegalStateException.class);
         }
         assertThat(store.state().appliedIndex()).isEqualTo(index);
     }
@@ -431,10 +603,12 @@ class MvccStoreTest {
         assertThat(tiny.isAvailable(BackendQuota.costBytes(put("k", "v".repeat(100))))).isFalse();
         assertThat(tiny.isAvailable(0)).isTrue();
         assertThat(new BackendQuota(store, -1).isAvailable(Long.MAX_VALUE / 2)).isTrue();
-        TxnRequest txn = TxnRequest.newBuilder()
-                .addSuccess(RequestOp.newBuilder().setRequestPut(put("a", "12")))
-                .addFailure(RequestOp.newBuilder().setRequestPut(put("a", "1")))
-                .addFailure(RequestOp.newBuilder().setRequestPut(put("b", "1"))).build();
+        TxnRequest txn =
+                TxnRequest.newBuilder()
+                        .addSuccess(RequestOp.newBuilder().setRequestPut(put("a", "12")))
+                        .addFailure(RequestOp.newBuilder().setRequestPut(put("a", "1")))
+                        .addFailure(RequestOp.newBuilder().setRequestPut(put("b", "1")))
+                        .build();
         assertThat(BackendQuota.costBytes(txn)).isEqualTo(2 * (256 + 2));
         store.defragment();
         assertThat(store.dbSizeInUseBytes()).isLessThanOrEqualTo(store.dbSizeBytes());

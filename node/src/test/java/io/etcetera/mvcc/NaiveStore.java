@@ -1,6 +1,7 @@
 package io.etcetera.mvcc;
 
 import com.google.protobuf.ByteString;
+
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.CompactionResponse;
 import io.etcd.jetcd.api.Compare;
@@ -17,6 +18,7 @@ import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.ResponseOp;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,6 +36,7 @@ final class NaiveStore {
 
     /** {@code history.get(r)} is the key space at revision r; revisions 0 and 1 are empty. */
     private final List<TreeMap<ByteString, KeyValue>> history = new ArrayList<>();
+
     private final List<Event> events = new ArrayList<>();
     private long compactRevision = -1;
 
@@ -80,7 +83,8 @@ final class NaiveStore {
         return range(request, revision(), at(revision()));
     }
 
-    private RangeResponse range(RangeRequest r, long current, TreeMap<ByteString, KeyValue> working) {
+    private RangeResponse range(
+            RangeRequest r, long current, TreeMap<ByteString, KeyValue> working) {
         long rev = r.getRevision();
         if (rev > current) {
             throw new FutureRevisionException(rev, current);
@@ -94,8 +98,10 @@ final class NaiveStore {
         TreeMap<ByteString, KeyValue> state = rev <= revision() ? at(rev) : working;
         List<KeyValue> all = live(state, r.getKey(), r.getRangeEnd());
         long limit = r.getLimit();
-        if (r.getSortOrder() != RangeRequest.SortOrder.NONE || r.getMinModRevision() != 0
-                || r.getMaxModRevision() != 0 || r.getMinCreateRevision() != 0
+        if (r.getSortOrder() != RangeRequest.SortOrder.NONE
+                || r.getMinModRevision() != 0
+                || r.getMaxModRevision() != 0
+                || r.getMinCreateRevision() != 0
                 || r.getMaxCreateRevision() != 0) {
             limit = 0;
         }
@@ -119,17 +125,19 @@ final class NaiveStore {
             kvs.removeIf(kv -> kv.getCreateRevision() < r.getMinCreateRevision());
         }
         RangeRequest.SortOrder order = r.getSortOrder();
-        if (r.getSortTarget() != RangeRequest.SortTarget.KEY && order == RangeRequest.SortOrder.NONE) {
+        if (r.getSortTarget() != RangeRequest.SortTarget.KEY
+                && order == RangeRequest.SortOrder.NONE) {
             order = RangeRequest.SortOrder.ASCEND;
         }
         if (order != RangeRequest.SortOrder.NONE) {
-            Comparator<KeyValue> by = switch (r.getSortTarget()) {
-                case VERSION -> Comparator.comparingLong(KeyValue::getVersion);
-                case CREATE -> Comparator.comparingLong(KeyValue::getCreateRevision);
-                case MOD -> Comparator.comparingLong(KeyValue::getModRevision);
-                case VALUE -> Comparator.comparing(KeyValue::getValue, ORDER);
-                default -> Comparator.comparing(KeyValue::getKey, ORDER);
-            };
+            Comparator<KeyValue> by =
+                    switch (r.getSortTarget()) {
+                        case VERSION -> Comparator.comparingLong(KeyValue::getVersion);
+                        case CREATE -> Comparator.comparingLong(KeyValue::getCreateRevision);
+                        case MOD -> Comparator.comparingLong(KeyValue::getModRevision);
+                        case VALUE -> Comparator.comparing(KeyValue::getValue, ORDER);
+                        default -> Comparator.comparing(KeyValue::getKey, ORDER);
+                    };
             kvs.sort(order == RangeRequest.SortOrder.DESCEND ? by.reversed() : by);
         }
         boolean more = false;
@@ -137,10 +145,11 @@ final class NaiveStore {
             kvs = new ArrayList<>(kvs.subList(0, (int) r.getLimit()));
             more = true;
         }
-        RangeResponse.Builder out = RangeResponse.newBuilder()
-                .setHeader(ResponseHeader.newBuilder().setRevision(current))
-                .setCount(all.size())
-                .setMore(more);
+        RangeResponse.Builder out =
+                RangeResponse.newBuilder()
+                        .setHeader(ResponseHeader.newBuilder().setRevision(current))
+                        .setCount(all.size())
+                        .setMore(more);
         for (KeyValue kv : kvs) {
             out.addKvs(r.getKeysOnly() ? kv.toBuilder().clearValue().build() : kv);
         }
@@ -157,7 +166,8 @@ final class NaiveStore {
         return ORDER.compare(k, key) >= 0 && ORDER.compare(k, end) < 0;
     }
 
-    private static List<KeyValue> live(TreeMap<ByteString, KeyValue> state, ByteString key, ByteString end) {
+    private static List<KeyValue> live(
+            TreeMap<ByteString, KeyValue> state, ByteString key, ByteString end) {
         List<KeyValue> out = new ArrayList<>();
         for (KeyValue kv : state.values()) {
             if (inRange(kv.getKey(), key, end)) {
@@ -184,23 +194,29 @@ final class NaiveStore {
         KeyValue prev = txn.working.get(p.getKey());
         long main = txn.begin + 1;
         txn.changes++;
-        KeyValue kv = KeyValue.newBuilder()
-                .setKey(p.getKey())
-                .setValue(p.getIgnoreValue() ? (prev == null ? ByteString.EMPTY : prev.getValue())
-                        : p.getValue())
-                .setLease(p.getIgnoreLease() ? (prev == null ? 0 : prev.getLease()) : p.getLease())
-                .setCreateRevision(prev == null ? main : prev.getCreateRevision())
-                .setModRevision(main)
-                .setVersion(prev == null ? 1 : prev.getVersion() + 1)
-                .build();
+        KeyValue kv =
+                KeyValue.newBuilder()
+                        .setKey(p.getKey())
+                        .setValue(
+                                p.getIgnoreValue()
+                                        ? (prev == null ? ByteString.EMPTY : prev.getValue())
+                                        : p.getValue())
+                        .setLease(
+                                p.getIgnoreLease()
+                                        ? (prev == null ? 0 : prev.getLease())
+                                        : p.getLease())
+                        .setCreateRevision(prev == null ? main : prev.getCreateRevision())
+                        .setModRevision(main)
+                        .setVersion(prev == null ? 1 : prev.getVersion() + 1)
+                        .build();
         txn.working.put(p.getKey(), kv);
         Event.Builder event = Event.newBuilder().setType(Event.EventType.PUT).setKv(kv);
         if (prev != null) {
             event.setPrevKv(prev);
         }
         events.add(event.build());
-        PutResponse.Builder out = PutResponse.newBuilder()
-                .setHeader(ResponseHeader.newBuilder().setRevision(main));
+        PutResponse.Builder out =
+                PutResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setRevision(main));
         if (p.getPrevKv() && prev != null) {
             out.setPrevKv(prev);
         }
@@ -219,9 +235,10 @@ final class NaiveStore {
         for (KeyValue kv : doomed) {
             delete(txn, kv);
         }
-        DeleteRangeResponse.Builder out = DeleteRangeResponse.newBuilder()
-                .setHeader(ResponseHeader.newBuilder().setRevision(txn.rev()))
-                .setDeleted(doomed.size());
+        DeleteRangeResponse.Builder out =
+                DeleteRangeResponse.newBuilder()
+                        .setHeader(ResponseHeader.newBuilder().setRevision(txn.rev()))
+                        .setDeleted(doomed.size());
         if (d.getPrevKv()) {
             out.addAllPrevKvs(doomed);
         }
@@ -232,11 +249,12 @@ final class NaiveStore {
         long main = txn.begin + 1;
         txn.changes++;
         txn.working.remove(kv.getKey());
-        events.add(Event.newBuilder()
-                .setType(Event.EventType.DELETE)
-                .setKv(KeyValue.newBuilder().setKey(kv.getKey()).setModRevision(main))
-                .setPrevKv(kv)
-                .build());
+        events.add(
+                Event.newBuilder()
+                        .setType(Event.EventType.DELETE)
+                        .setKv(KeyValue.newBuilder().setKey(kv.getKey()).setModRevision(main))
+                        .setPrevKv(kv)
+                        .build());
     }
 
     long revokeLease(long leaseId) {
@@ -281,7 +299,9 @@ final class NaiveStore {
         return out.setHeader(ResponseHeader.newBuilder().setRevision(revision())).build();
     }
 
-    /** The outcomes of the txn's and nested txns' comparisons, in pre-order of the taken branches. */
+    /**
+     * The outcomes of the txn's and nested txns' comparisons, in pre-order of the taken branches.
+     */
     private void decide(TxnRequest t, TreeMap<ByteString, KeyValue> state, List<Boolean> path) {
         boolean ok = true;
         for (Compare c : t.getCompareList()) {
@@ -308,17 +328,19 @@ final class NaiveStore {
 
     /** etcd's compareKV; target 4 is LEASE, whose operand travels as unknown field 8. */
     private static boolean compare(Compare c, KeyValue kv) {
-        int result = switch (c.getTargetValue()) {
-            case 0 -> Long.compare(kv.getVersion(), c.getVersion());
-            case 1 -> Long.compare(kv.getCreateRevision(), c.getCreateRevision());
-            case 2 -> Long.compare(kv.getModRevision(), c.getModRevision());
-            case 3 -> ORDER.compare(kv.getValue(), c.getValue());
-            case 4 -> {
-                List<Long> lease = c.getUnknownFields().getField(8).getVarintList();
-                yield Long.compare(kv.getLease(), lease.isEmpty() ? 0 : lease.get(lease.size() - 1));
-            }
-            default -> 0;
-        };
+        int result =
+                switch (c.getTargetValue()) {
+                    case 0 -> Long.compare(kv.getVersion(), c.getVersion());
+                    case 1 -> Long.compare(kv.getCreateRevision(), c.getCreateRevision());
+                    case 2 -> Long.compare(kv.getModRevision(), c.getModRevision());
+                    case 3 -> ORDER.compare(kv.getValue(), c.getValue());
+                    case 4 -> {
+                        List<Long> lease = c.getUnknownFields().getField(8).getVarintList();
+                        yield Long.compare(
+                                kv.getLease(), lease.isEmpty() ? 0 : lease.get(lease.size() - 1));
+                    }
+                    default -> 0;
+                };
         return switch (c.getResult()) {
             case EQUAL -> result == 0;
             case NOT_EQUAL -> result != 0;
@@ -329,8 +351,13 @@ final class NaiveStore {
     }
 
     /** etcd checks all puts of the taken branches first, then all ranges. */
-    private void check(TxnRequest t, List<Boolean> path, int[] cursor, TreeMap<ByteString, KeyValue> state,
-            boolean puts, LongPredicate leaseExists) {
+    private void check(
+            TxnRequest t,
+            List<Boolean> path,
+            int[] cursor,
+            TreeMap<ByteString, KeyValue> state,
+            boolean puts,
+            LongPredicate leaseExists) {
         boolean ok = path.get(cursor[0]++);
         for (RequestOp op : ok ? t.getSuccessList() : t.getFailureList()) {
             if (op.hasRequestTxn()) {
@@ -367,8 +394,9 @@ final class NaiveStore {
             } else if (op.hasRequestDeleteRange()) {
                 r.setResponseDeleteRange(deleteRange(txn, op.getRequestDeleteRange()));
             } else if (op.hasRequestTxn()) {
-                r.setResponseTxn(execute(txn, op.getRequestTxn(), path, cursor)
-                        .setHeader(ResponseHeader.getDefaultInstance()));
+                r.setResponseTxn(
+                        execute(txn, op.getRequestTxn(), path, cursor)
+                                .setHeader(ResponseHeader.getDefaultInstance()));
             }
             out.addResponses(r);
         }

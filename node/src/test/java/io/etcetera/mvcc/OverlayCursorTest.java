@@ -7,6 +7,11 @@ import io.etcetera.backend.Cursor;
 import io.etcetera.backend.Family;
 import io.etcetera.backend.RocksBackend;
 import io.etcetera.backend.WriteSet;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,22 +19,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** The overlay cursor against a TreeMap of what the merged family must look like. */
 class OverlayCursorTest {
 
-    @TempDir
-    Path directory;
+    @TempDir Path directory;
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void overlayReadsAsPendingWritesAppliedOverTheBase(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         TreeMap<byte[], byte[]> expected = new TreeMap<>(Arrays::compareUnsigned);
-        try (RocksBackend backend = RocksBackend.open(directory, new BackendConfig(1 << 20, 1 << 20, 1))) {
+        try (RocksBackend backend =
+                RocksBackend.open(directory, new BackendConfig(1 << 20, 1 << 20, 1))) {
             try (WriteSet writes = backend.newWriteSet()) {
                 for (int i = 0; i < 30; i++) {
                     byte[] key = randomKey(random);

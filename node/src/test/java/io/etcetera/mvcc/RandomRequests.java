@@ -1,6 +1,7 @@
 package io.etcetera.mvcc;
 
 import com.google.protobuf.ByteString;
+
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.Compare;
 import io.etcd.jetcd.api.DeleteRangeRequest;
@@ -8,6 +9,7 @@ import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RequestOp;
 import io.etcd.jetcd.api.TxnRequest;
+
 import java.util.SplittableRandom;
 
 /**
@@ -18,13 +20,23 @@ import java.util.SplittableRandom;
 final class RandomRequests {
 
     static final ByteString[] KEYS = {
-        bytes("a"), bytes("a\0"), bytes("a\0b"), bytes("ab"), bytes("abc"), bytes("b"),
-        bytes("b\u00ff"), bytes("ba"), bytes("c"), bytes("\0"), bytes("d"),
+        bytes("a"),
+        bytes("a\0"),
+        bytes("a\0b"),
+        bytes("ab"),
+        bytes("abc"),
+        bytes("b"),
+        bytes("b\u00ff"),
+        bytes("ba"),
+        bytes("c"),
+        bytes("\0"),
+        bytes("d"),
     };
     static final long[] LEASES = {0, 0, 0, 1, 2, 3};
     private static final int MAX_TXN_OPS = 128;
 
     private final SplittableRandom random;
+
     /** Values have 0 to this many bytes minus one. */
     private final int valueBytesMax;
 
@@ -66,7 +78,8 @@ final class RandomRequests {
     }
 
     PutRequest put() {
-        PutRequest.Builder put = PutRequest.newBuilder().setKey(key()).setPrevKv(random.nextBoolean());
+        PutRequest.Builder put =
+                PutRequest.newBuilder().setKey(key()).setPrevKv(random.nextBoolean());
         if (random.nextInt(8) == 0) {
             put.setIgnoreValue(true);
         } else {
@@ -82,11 +95,15 @@ final class RandomRequests {
 
     DeleteRangeRequest deleteRange() {
         return DeleteRangeRequest.newBuilder()
-                .setKey(key()).setRangeEnd(rangeEnd()).setPrevKv(random.nextBoolean()).build();
+                .setKey(key())
+                .setRangeEnd(rangeEnd())
+                .setPrevKv(random.nextBoolean())
+                .build();
     }
 
     RangeRequest range(long revisionMax) {
-        RangeRequest.Builder range = RangeRequest.newBuilder().setKey(key()).setRangeEnd(rangeEnd());
+        RangeRequest.Builder range =
+                RangeRequest.newBuilder().setKey(key()).setRangeEnd(rangeEnd());
         if (random.nextInt(3) == 0) {
             range.setRevision(random.nextLong(revisionMax + 2));
         }
@@ -120,10 +137,14 @@ final class RandomRequests {
             compare.setRangeEnd(rangeEnd());
         }
         switch (random.nextInt(4)) {
-            case 0 -> compare.setTarget(Compare.CompareTarget.VERSION).setVersion(random.nextInt(4));
-            case 1 -> compare.setTarget(Compare.CompareTarget.CREATE)
-                    .setCreateRevision(random.nextLong(revisionMax + 2));
-            case 2 -> compare.setTarget(Compare.CompareTarget.MOD).setModRevision(random.nextLong(revisionMax + 2));
+            case 0 ->
+                    compare.setTarget(Compare.CompareTarget.VERSION).setVersion(random.nextInt(4));
+            case 1 ->
+                    compare.setTarget(Compare.CompareTarget.CREATE)
+                            .setCreateRevision(random.nextLong(revisionMax + 2));
+            case 2 ->
+                    compare.setTarget(Compare.CompareTarget.MOD)
+                            .setModRevision(random.nextLong(revisionMax + 2));
             default -> compare.setTarget(Compare.CompareTarget.VALUE).setValue(value());
         }
         return compare.build();
@@ -172,6 +193,8 @@ final class RandomRequests {
 
     CompactionRequest compact(long compactRevision, long revision) {
         long low = Math.max(0, compactRevision - 1);
-        return CompactionRequest.newBuilder().setRevision(low + random.nextLong(revision - low + 2)).build();
+        return CompactionRequest.newBuilder()
+                .setRevision(low + random.nextLong(revision - low + 2))
+                .build();
     }
 }

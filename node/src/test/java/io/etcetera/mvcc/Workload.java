@@ -1,19 +1,21 @@
 package io.etcetera.mvcc;
 
 import com.google.protobuf.Message;
+
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.TxnRequest;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * A deterministic stream of apply batches for a seed, generated against a {@link NaiveStore} that it
- * keeps up to date, so that two processes (a writer that crashes, a checker that replays) produce
- * the same batches and know the expected state after each.
+ * A deterministic stream of apply batches for a seed, generated against a {@link NaiveStore} that
+ * it keeps up to date, so that two processes (a writer that crashes, a checker that replays)
+ * produce the same batches and know the expected state after each.
  */
 final class Workload {
 
@@ -38,10 +40,15 @@ final class Workload {
         List<Message> batch = new ArrayList<>();
         for (int n = 1 + random.nextInt(4); n > 0; n--) {
             int pick = random.nextInt(100);
-            Message request = pick < 50 ? requests.put()
-                    : pick < 65 ? requests.deleteRange()
-                    : pick < 95 ? requests.txn(model.revision())
-                    : requests.compact(model.compactRevision(), model.revision());
+            Message request =
+                    pick < 50
+                            ? requests.put()
+                            : pick < 65
+                                    ? requests.deleteRange()
+                                    : pick < 95
+                                            ? requests.txn(model.revision())
+                                            : requests.compact(
+                                                    model.compactRevision(), model.revision());
             batch.add(request);
             try {
                 apply(model, request);
