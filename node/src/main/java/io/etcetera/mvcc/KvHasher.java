@@ -9,7 +9,6 @@ import io.etcetera.backend.Family;
 import io.etcetera.backend.RevisionRecord;
 import io.etcetera.backend.RocksBackend;
 import io.etcetera.backend.VersionKey;
-import io.etcetera.invariants.Invariants;
 
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
@@ -106,13 +105,7 @@ final class KvHasher {
     }
 
     private static byte[] storedValue(VersionScan scan, byte[] userKey, long main, long sub) {
-        byte[] versionKey = scan.seekNewest(VersionKey.group(userKey), main, sub);
-        Invariants.check(
-                versionKey != null
-                        && VersionKey.main(versionKey) == main
-                        && VersionKey.sub(versionKey) == sub,
-                "change %d has no stored version",
-                main);
+        scan.seekExact(VersionKey.group(userKey), main, sub);
         return scan.value();
     }
 

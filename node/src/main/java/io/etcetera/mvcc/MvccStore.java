@@ -14,6 +14,7 @@ import io.etcetera.invariants.Verify;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongPredicate;
 
@@ -61,6 +62,9 @@ public final class MvccStore implements AutoCloseable {
 
     /** Whether an apply batch is open: at most one at a time. */
     private final AtomicBoolean batchOpen = new AtomicBoolean();
+
+    /** Views opened and not yet closed; none may be left when the store closes. */
+    private final AtomicInteger openViews = new AtomicInteger();
 
     private MvccStore(RocksBackend backend, StoreState state, long cursorMain, long cursorSub) {
         this.backend = backend;
@@ -179,7 +183,8 @@ public final class MvccStore implements AutoCloseable {
         while (true) {
             PinnedSnapshot current = published;
             if (current.tryRetain()) {
-                return new ReadView(backend, current);
+                openViews.incrementAndGet();
+                return new ReadView(backend, current, openViews);
             }
         }
     }
@@ -245,6 +250,8 @@ public final class MvccStore implements AutoCloseable {
     @Override
     public void close() {
         Invariants.check(!batchOpen.get(), "closing the store with an apply batch open");
+        Invariants.check(
+                openViews.get() == 0, "closing the store with %d views open", openViews.get());
         compactionLock.lock();
         try {
             published.release();

@@ -19,6 +19,7 @@ import io.etcetera.invariants.Invariants;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A consistent read of the store as of one committed apply batch: ranges, read-only txns, event
@@ -36,11 +37,16 @@ public final class ReadView implements AutoCloseable {
 
     private final RocksBackend backend;
     private final PinnedSnapshot pinned;
+
+    /** The store's count of open views, decremented on close. */
+    private final AtomicInteger openViews;
+
     private boolean closed;
 
-    ReadView(RocksBackend backend, PinnedSnapshot pinned) {
+    ReadView(RocksBackend backend, PinnedSnapshot pinned, AtomicInteger openViews) {
         this.backend = backend;
         this.pinned = pinned;
+        this.openViews = openViews;
     }
 
     public StoreState state() {
@@ -121,19 +127,13 @@ public final class ReadView implements AutoCloseable {
                 }
             }
         }
-        return new EventPage(events, revision() + 1, true);
+        return new EventPage(events, Math.max(fromRevision, revision() + 1), true);
     }
 
     private static Event replay(
             VersionScan scan, byte[] userKey, long main, long sub, boolean tombstone) {
         byte[] group = VersionKey.group(userKey);
-        byte[] versionKey = scan.seekNewest(group, main, sub);
-        Invariants.check(
-                versionKey != null
-                        && VersionKey.main(versionKey) == main
-                        && VersionKey.sub(versionKey) == sub,
-                "change at %d has no stored version",
-                main);
+        scan.seekExact(group, main, sub);
         Event.Builder event = Event.newBuilder();
         ByteString keyBytes = ByteString.copyFrom(userKey);
         if (tombstone) {
@@ -193,6 +193,7 @@ public final class ReadView implements AutoCloseable {
         checkOpen();
         closed = true;
         pinned.release();
+        openViews.decrementAndGet();
     }
 
     private KvReader reader(Cursor cursor) {

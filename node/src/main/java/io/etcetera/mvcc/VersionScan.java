@@ -2,6 +2,7 @@ package io.etcetera.mvcc;
 
 import io.etcetera.backend.Cursor;
 import io.etcetera.backend.VersionKey;
+import io.etcetera.invariants.Invariants;
 
 import java.util.Arrays;
 
@@ -45,6 +46,21 @@ final class VersionScan {
         }
         byte[] versionKey = cursor.key();
         return VersionKey.inGroup(versionKey, group) ? versionKey : null;
+    }
+
+    /**
+     * Positions the cursor on the version of the key whose group is {@code group} written at
+     * exactly (main, sub), which must exist (the revision family says so).
+     */
+    void seekExact(byte[] group, long main, long sub) {
+        byte[] versionKey = seekNewest(group, main, sub);
+        Invariants.check(
+                versionKey != null
+                        && VersionKey.main(versionKey) == main
+                        && VersionKey.sub(versionKey) == sub,
+                "change (%d, %d) has no stored version",
+                main,
+                sub);
     }
 
     /**

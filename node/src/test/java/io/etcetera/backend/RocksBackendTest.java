@@ -69,13 +69,13 @@ class RocksBackendTest {
     void compactAllDropsDeletedDataFromDisk() {
         try (RocksBackend backend = RocksBackend.open(directory, small())) {
             SplittableRandom random = new SplittableRandom(1);
-            for (int i = 0; i < 5000; i++) {
-                byte[] value = new byte[1000];
-                random.nextBytes(value); // incompressible, so sizes are real
-                try (WriteSet writes = backend.newWriteSet()) {
+            try (WriteSet writes = backend.newWriteSet()) {
+                for (int i = 0; i < 5000; i++) {
+                    byte[] value = new byte[1000];
+                    random.nextBytes(value); // incompressible, so sizes are real
                     writes.put(Family.KEY, bytes("key" + i), value);
-                    backend.write(writes);
                 }
+                backend.write(writes);
             }
             backend.flush();
             long full = backend.totalSizeBytes();

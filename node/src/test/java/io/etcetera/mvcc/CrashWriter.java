@@ -1,6 +1,5 @@
 package io.etcetera.mvcc;
 
-import com.google.protobuf.Message;
 
 import io.etcetera.backend.BackendConfig;
 
@@ -32,13 +31,7 @@ public final class CrashWriter {
                 MvccStore.open(directory, new BackendConfig(256 << 10, 1 << 20, 2))) {
             for (long index = 1; ; index++) {
                 try (ApplyBatch batch = store.beginBatch(Workload.LEASES::contains)) {
-                    for (Message request : workload.nextBatch()) {
-                        try {
-                            Workload.apply(batch, request);
-                        } catch (MvccException refused) {
-                            // as the model did
-                        }
-                    }
+                    Workload.applyAll(batch, workload.nextBatch());
                     batch.commit(index, 1);
                 }
                 out.println("applied " + index);

@@ -36,7 +36,7 @@ import java.util.function.Supplier;
 class EtcdParityIT {
 
     private static final long SEED = 20261125;
-    private static final int REQUESTS = 300;
+    private static final int REQUESTS = 200;
 
     @TempDir Path tempDir;
 

@@ -585,6 +585,14 @@ class MvccStoreTest {
     }
 
     @Test
+    void storeWillNotCloseUnderAnOpenView() {
+        ReadView view = store.view();
+        assertThatThrownBy(store::close).isInstanceOf(IllegalStateException.class);
+        view.close();
+        assertThatThrownBy(view::close).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void appliedIndexNeverGoesBack() {
         apply(b -> b.put(put("a", "1")));
         try (ApplyBatch batch = store.beginBatch(LEASES::contains)) {

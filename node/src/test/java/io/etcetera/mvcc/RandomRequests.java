@@ -53,6 +53,15 @@ final class RandomRequests {
         return ByteString.copyFrom(s, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
+    /** A range over every key, read at {@code revision}. */
+    static RangeRequest allKeysAt(long revision) {
+        return RangeRequest.newBuilder()
+                .setKey(bytes("\0"))
+                .setRangeEnd(bytes("\0"))
+                .setRevision(revision)
+                .build();
+    }
+
     ByteString key() {
         return KEYS[random.nextInt(KEYS.length)];
     }

@@ -72,6 +72,17 @@ final class Workload {
         return model.compact((CompactionRequest) request);
     }
 
+    /** Applies a batch's requests; the refusals are the model's too (states are compared after). */
+    static void applyAll(ApplyBatch batch, List<Message> requests) {
+        for (Message request : requests) {
+            try {
+                apply(batch, request);
+            } catch (MvccException refused) {
+                // the model refused it as well
+            }
+        }
+    }
+
     static Message apply(ApplyBatch batch, Message request) {
         if (request instanceof PutRequest put) {
             return batch.put(put);
