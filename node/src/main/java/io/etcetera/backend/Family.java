@@ -22,6 +22,11 @@ public enum Family {
     /** The keys attached to each lease, ordered by (lease, key); see {@link LeaseKey}. */
     LEASE("lease"),
     /**
+     * Other components' records that must change atomically with the applied index (leases,
+     * membership, auth, alarms), each under its component's key prefix; opaque to the store.
+     */
+    RECORDS("records"),
+    /**
      * Applied index, term, revisions and compaction progress; see {@link MetaKey}. It is RocksDB's
      * {@code default} family, which exists in every database.
      */

@@ -27,6 +27,10 @@
  *   key   = BE64(leaseId) userKey
  *   value = empty
  *
+ * family "records"   other components' records (leases, membership, auth), opaque here
+ *   key   = the component's prefix, then its own key
+ *   value = the component's bytes
+ *
  * family "default"   metadata; every value is BE64 unless said otherwise
  *   "schema_version"     1
  *   "consistent_index"   Raft index of the last applied entry, written with its changes

@@ -162,6 +162,22 @@ public final class ApplyBatch implements AutoCloseable {
     }
 
     /**
+     * Stores another component's record (a lease, a member, a user) in this batch, so it becomes
+     * durable exactly when the applied index that covers it does. Records are not versioned; the
+     * server keeps each component under its own key prefix.
+     */
+    public void putRecord(byte[] key, byte[] value) {
+        Invariants.check(!committed && !broken, "record on a committed or broken batch");
+        writes.put(Family.RECORDS, key.clone(), value.clone());
+    }
+
+    /** Removes another component's record in this batch; see {@link #putRecord}. */
+    public void deleteRecord(byte[] key) {
+        Invariants.check(!committed && !broken, "record on a committed or broken batch");
+        writes.delete(Family.RECORDS, key.clone());
+    }
+
+    /**
      * Writes every change of the batch, the applied index and term, atomically; then publishes the
      * new state to readers. Returns the batch's events in revision order (for the watch layer).
      */

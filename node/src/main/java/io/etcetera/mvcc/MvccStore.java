@@ -15,6 +15,7 @@ import io.etcetera.invariants.Verify;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongPredicate;
 
@@ -57,8 +58,12 @@ public final class MvccStore implements AutoCloseable {
     /** Guarded by {@link #compactionLock}. */
     private final PhysicalCompaction compaction;
 
-    /** The snapshot of the last committed batch; replaced by the apply thread on each commit. */
-    private volatile PinnedSnapshot published;
+    /**
+     * The snapshot of the last committed batch: replaced by the apply thread on each commit, and
+     * refreshed (same state, newer snapshot) by the compactor after it deleted versions, so that an
+     * idle store does not pin what compaction removed.
+     */
+    private final AtomicReference<PinnedSnapshot> published;
 
     /** Whether an apply batch is open: at most one at a time. */
     private final AtomicBoolean batchOpen = new AtomicBoolean();
@@ -69,7 +74,7 @@ public final class MvccStore implements AutoCloseable {
     private MvccStore(RocksBackend backend, StoreState state, long cursorMain, long cursorSub) {
         this.backend = backend;
         this.compaction = new PhysicalCompaction(backend, cursorMain, cursorSub);
-        this.published = new PinnedSnapshot(backend.snapshot(), state);
+        this.published = new AtomicReference<>(new PinnedSnapshot(backend.snapshot(), state));
     }
 
     public static MvccStore open(Path directory) {
@@ -155,7 +160,7 @@ public final class MvccStore implements AutoCloseable {
 
     /** The state of the last committed batch. */
     public StoreState state() {
-        return published.state();
+        return published.get().state();
     }
 
     /**
@@ -173,15 +178,13 @@ public final class MvccStore implements AutoCloseable {
 
     /** Makes {@code state}, just written, what new views see. Apply thread only. */
     void publish(StoreState state) {
-        PinnedSnapshot previous = published;
-        published = new PinnedSnapshot(backend.snapshot(), state);
-        previous.release();
+        published.getAndSet(new PinnedSnapshot(backend.snapshot(), state)).release();
     }
 
     /** A consistent view of the last committed batch; close it when done. Any thread. */
     public ReadView view() {
         while (true) {
-            PinnedSnapshot current = published;
+            PinnedSnapshot current = published.get();
             if (current.tryRetain()) {
                 openViews.incrementAndGet();
                 return new ReadView(backend, current, openViews);
@@ -204,9 +207,30 @@ public final class MvccStore implements AutoCloseable {
     public CompactionProgress compactStep(int changesMax) {
         compactionLock.lock();
         try {
-            return compaction.step(state().compactRevision(), changesMax);
+            PinnedSnapshot current = published.get();
+            CompactionProgress progress =
+                    compaction.step(current.state().compactRevision(), changesMax);
+            if (progress.deletedCount() > 0) {
+                refresh(current);
+            }
+            return progress;
         } finally {
             compactionLock.unlock();
+        }
+    }
+
+    /**
+     * Replaces {@code current} by a snapshot of the same state taken now, unless a commit replaced
+     * it first. Safe because the newer snapshot differs only by versions no read at or above the
+     * state's compact revision needs, and by changes above the state's revision, which reads at it
+     * never see.
+     */
+    private void refresh(PinnedSnapshot current) {
+        PinnedSnapshot fresh = new PinnedSnapshot(backend.snapshot(), current.state());
+        if (published.compareAndSet(current, fresh)) {
+            current.release();
+        } else {
+            fresh.release();
         }
     }
 
@@ -254,7 +278,7 @@ public final class MvccStore implements AutoCloseable {
                 openViews.get() == 0, "closing the store with %d views open", openViews.get());
         compactionLock.lock();
         try {
-            published.release();
+            published.get().release();
             backend.close();
         } finally {
             compactionLock.unlock();

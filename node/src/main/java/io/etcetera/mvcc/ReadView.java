@@ -19,6 +19,8 @@ import io.etcetera.invariants.Invariants;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -166,6 +168,26 @@ public final class ReadView implements AutoCloseable {
             }
         }
         return keys;
+    }
+
+    /**
+     * Every record (see {@link ApplyBatch#putRecord}) whose key starts with {@code prefix}, in key
+     * order: a component reloading its state when the member starts.
+     */
+    public NavigableMap<ByteString, ByteString> records(ByteString prefix) {
+        checkOpen();
+        NavigableMap<ByteString, ByteString> records =
+                new TreeMap<>(ByteString.unsignedLexicographicalComparator());
+        try (Cursor cursor = backend.cursor(Family.RECORDS, pinned.snapshot())) {
+            for (cursor.seek(prefix.toByteArray()); cursor.isValid(); cursor.next()) {
+                ByteString key = ByteString.copyFrom(cursor.key());
+                if (!key.startsWith(prefix)) {
+                    break;
+                }
+                records.put(key, ByteString.copyFrom(cursor.value()));
+            }
+        }
+        return records;
     }
 
     /**
