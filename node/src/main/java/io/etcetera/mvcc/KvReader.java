@@ -41,19 +41,20 @@ final class KvReader {
                         || request.getMaxModRevision() != 0
                         || request.getMinCreateRevision() != 0
                         || request.getMaxCreateRevision() != 0;
+        // etcd fetches everything to sort or filter, else one more than the limit (to know whether
+        // there is more); a limit of 0 or less is no limit.
         long fetchMax =
-                request.getSortOrder() != RangeRequest.SortOrder.NONE || filtered
-                        ? 0
-                        : request.getLimit();
-        if (fetchMax > 0) {
-            fetchMax++; // one more than asked, to know whether there is more
-        }
+                request.getSortOrder() != RangeRequest.SortOrder.NONE
+                                || filtered
+                                || request.getLimit() <= 0
+                        ? Long.MAX_VALUE
+                        : request.getLimit() + 1;
         List<KeyValue> kvs = new ArrayList<>();
         long count =
                 collect(
                         KeyRange.of(request.getKey(), request.getRangeEnd()),
                         revision,
-                        request.getCountOnly() ? -1 : fetchMax,
+                        request.getCountOnly() ? 0 : fetchMax,
                         kvs);
         if (filtered) {
             kvs.removeIf(kv -> pruned(request, kv));
@@ -107,8 +108,8 @@ final class KvReader {
     }
 
     /**
-     * Adds to {@code kvs} the live pairs of {@code range} at {@code revision}, at most {@code
-     * kvsMax} of them (0: all; -1: none), and returns how many live pairs the range holds.
+     * Adds to {@code kvs} the first {@code kvsMax} live pairs of {@code range} at {@code revision},
+     * and returns how many live pairs the range holds.
      */
     long collect(KeyRange range, long revision, long kvsMax, List<KeyValue> kvs) {
         long[] count = {0};
@@ -117,7 +118,7 @@ final class KvReader {
                 revision,
                 (versionKey, cursor) -> {
                     count[0]++;
-                    if (kvsMax == 0 || kvs.size() < kvsMax) {
+                    if (kvs.size() < kvsMax) {
                         kvs.add(parse(cursor.value()));
                     }
                     return true;

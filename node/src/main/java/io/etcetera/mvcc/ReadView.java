@@ -102,7 +102,7 @@ public final class ReadView implements AutoCloseable {
             VersionScan scan = new VersionScan(versions);
             int examined = 0;
             long lastMain = -1;
-            for (records.seek(RevisionRecord.key(fromRevision, 0));
+            for (records.seek(RevisionRecord.key(Math.max(0, fromRevision), 0));
                     records.isValid();
                     records.next()) {
                 byte[] recordKey = records.key();

@@ -96,7 +96,10 @@ final class WriteTxn {
     DeleteRangeResponse deleteRange(DeleteRangeRequest request) {
         List<KeyValue> live = new ArrayList<>();
         reader.collect(
-                KeyRange.of(request.getKey(), request.getRangeEnd()), readRevision(), 0, live);
+                KeyRange.of(request.getKey(), request.getRangeEnd()),
+                readRevision(),
+                Long.MAX_VALUE,
+                live);
         for (KeyValue kv : live) {
             delete(kv);
         }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
+/** The RocksDB backend on real files: atomic multi-family writes, snapshots, full compaction. */
 class RocksBackendTest {
 
     @TempDir Path directory;

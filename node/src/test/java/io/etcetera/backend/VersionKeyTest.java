@@ -11,6 +11,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
+/**
+ * Seeded properties of the version-key encoding against plain sorting of (key, revision): order,
+ * round trip, group bounds, and where a seek lands.
+ */
 class VersionKeyTest {
 
     /** Bytes that stress the escaping: the escape byte, the terminator, a letter, the top byte. */

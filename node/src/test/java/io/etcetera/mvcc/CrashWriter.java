@@ -1,6 +1,5 @@
 package io.etcetera.mvcc;
 
-
 import io.etcetera.backend.BackendConfig;
 
 import java.io.PrintStream;

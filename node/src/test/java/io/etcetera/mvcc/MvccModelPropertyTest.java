@@ -42,6 +42,7 @@ class MvccModelPropertyTest {
 
     /** Seeds per run; {@code -Dmvcc.seeds=N} runs more. */
     private static final int SEEDS = Integer.getInteger("mvcc.seeds", 12);
+
     private static final int BATCHES = 120;
 
     @TempDir Path tempDir;
@@ -156,7 +157,7 @@ class MvccModelPropertyTest {
         }
 
         void checkReplay(ReadView view) {
-            long from = random.nextLong(model.revision() + 2);
+            long from = random.nextLong(model.revision() + 3) - 1;
             ByteString key = requests.key();
             ByteString end = requests.rangeEnd();
             if (from < model.compactRevision()) {

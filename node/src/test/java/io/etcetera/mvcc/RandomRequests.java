@@ -114,10 +114,10 @@ final class RandomRequests {
         RangeRequest.Builder range =
                 RangeRequest.newBuilder().setKey(key()).setRangeEnd(rangeEnd());
         if (random.nextInt(3) == 0) {
-            range.setRevision(random.nextLong(revisionMax + 2));
+            range.setRevision(random.nextLong(revisionMax + 3) - 1);
         }
         if (random.nextInt(3) == 0) {
-            range.setLimit(random.nextInt(4));
+            range.setLimit(random.nextInt(5) - 1);
         }
         if (random.nextInt(3) == 0) {
             range.setSortOrderValue(random.nextInt(3)).setSortTargetValue(random.nextInt(5));
