@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 class ConcurrentReadersTest {
 
-    private static final int BATCHES = 600;
+    private static final int BATCHES = 800;
     private static final int READERS = 2;
 
     @TempDir Path directory;

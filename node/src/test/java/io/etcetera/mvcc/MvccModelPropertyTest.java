@@ -41,7 +41,7 @@ import java.util.stream.Stream;
 class MvccModelPropertyTest {
 
     /** Seeds per run; {@code -Dmvcc.seeds=N} runs more. */
-    private static final int SEEDS = Integer.getInteger("mvcc.seeds", 12);
+    private static final int SEEDS = Integer.getInteger("mvcc.seeds", 16);
 
     private static final int BATCHES = 120;
 
