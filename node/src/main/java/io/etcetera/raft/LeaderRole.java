@@ -55,7 +55,7 @@ final class LeaderRole {
             }
             case MsgTransferLeader -> transferLeader(message.getFrom(), pr);
             default -> {
-                // Other kinds (stale votes answered already, responses of other roles) need nothing.
+                // Other kinds (answered votes, responses meant for other roles) need nothing.
             }
         }
     }
@@ -196,8 +196,9 @@ final class LeaderRole {
             raft.readStates.add(new ReadState(readIndex, request.getEntries(0).getData()));
             return;
         }
-        raft.send(Message.newBuilder().setTo(request.getFrom()).setType(MessageType.MsgReadIndexResp)
-                .setIndex(readIndex).addAllEntries(request.getEntriesList()));
+        raft.send(Message.newBuilder().setTo(request.getFrom())
+                .setType(MessageType.MsgReadIndexResp).setIndex(readIndex)
+                .addAllEntries(request.getEntriesList()));
     }
 
     private void handleHeartbeatResponse(Message response, Progress pr) {

@@ -104,7 +104,8 @@ final class Raft {
     }
 
     private void loadState(HardState state) {
-        Invariants.check(state.getCommit() >= log.committed() && state.getCommit() <= log.lastIndex(),
+        Invariants.check(state.getCommit() >= log.committed()
+                        && state.getCommit() <= log.lastIndex(),
                 "hard state commit %d out of range [%d, " + log.lastIndex() + "]",
                 state.getCommit(), log.committed());
         log.commitTo(state.getCommit());
@@ -117,7 +118,8 @@ final class Raft {
     }
 
     HardState hardState() {
-        return HardState.newBuilder().setTerm(term).setVote(vote).setCommit(log.committed()).build();
+        return HardState.newBuilder().setTerm(term).setVote(vote).setCommit(log.committed())
+                .build();
     }
 
     /**
@@ -329,7 +331,8 @@ final class Raft {
             return;
         }
         switch (message.getType()) {
-            case MsgHup -> hup(config.preVote() ? CampaignType.PRE_ELECTION : CampaignType.ELECTION);
+            case MsgHup -> hup(config.preVote() ? CampaignType.PRE_ELECTION
+                    : CampaignType.ELECTION);
             case MsgVote, MsgPreVote -> handleVoteRequest(message);
             default -> {
                 switch (role) {

@@ -87,6 +87,7 @@ final class RaftLog {
         Invariants.check(after >= committed, "append after %d overwrites committed %d", after,
                 committed);
         unstable.truncateAndAppend(entries);
+        checkInvariants();
         return lastIndex();
     }
 
@@ -190,6 +191,7 @@ final class RaftLog {
             Invariants.check(index <= lastIndex(), "commit %d is out of range [lastIndex %d]. Was "
                     + "the raft log corrupted, truncated, or lost?", index, lastIndex());
             committed = index;
+            checkInvariants();
         }
     }
 
@@ -202,11 +204,13 @@ final class RaftLog {
         applying = Math.max(applying, index);
         applyingBytes = Math.max(0, applyingBytes - bytes);
         applyingPaused = applyingBytes >= applyingBytesMax;
+        checkInvariants();
     }
 
     /** Entries up to {@code index}, worth {@code bytes}, were handed out for applying. */
     void acceptApplying(long index, long bytes) {
-        Invariants.check(index <= committed, "applying %d beyond committed %d", index, committed);
+        Invariants.check(index > applying && index <= committed,
+                "applying %d outside (applying " + applying + ", committed %d]", index, committed);
         applying = index;
         applyingBytes += bytes;
         // Pause when the budget is spent, or when the budget cut this batch short: the rest
@@ -290,8 +294,12 @@ final class RaftLog {
 
     /** Replaces the log with {@code snapshot}, which is committed by definition. */
     void restore(Snapshot snapshot) {
-        committed = snapshot.getMetadata().getIndex();
+        long index = snapshot.getMetadata().getIndex();
+        Invariants.check(index > committed, "snapshot %d not above committed %d", index,
+                committed);
+        committed = index;
         unstable.restore(snapshot);
+        checkInvariants();
     }
 
     /**
@@ -354,6 +362,18 @@ final class RaftLog {
         combined.addAll(stored);
         combined.addAll(fresh);
         return Collections.unmodifiableList(combined);
+    }
+
+    /** The invariants of the class documentation; cheap (the storage knows its bounds). */
+    private void checkInvariants() {
+        Invariants.check(applied <= applying && applying <= committed,
+                "applied(%d) <= applying <= committed(%d) violated (applying " + applying + ")",
+                applied, committed);
+        long lastIndex = lastIndex();
+        long firstIndex = firstIndex();
+        Invariants.check(firstIndex - 1 <= committed && committed <= lastIndex,
+                "committed %d outside [firstIndex - 1, lastIndex] = [%d, " + lastIndex + "]",
+                committed, firstIndex - 1);
     }
 
     private static List<Entry> limit(List<Entry> entries, long bytesMax) {

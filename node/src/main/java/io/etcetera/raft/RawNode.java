@@ -101,7 +101,8 @@ public final class RawNode {
         raft.becomeFollower(1, Raft.NONE);
         List<Entry> entries = new ArrayList<>(peers.size());
         for (int i = 0; i < peers.size(); i++) {
-            ConfChange addNode = ConfChange.newBuilder().setType(ConfChangeType.CONF_CHANGE_ADD_NODE)
+            ConfChange addNode = ConfChange.newBuilder()
+                    .setType(ConfChangeType.CONF_CHANGE_ADD_NODE)
                     .setNodeId(peers.get(i).id()).setContext(peers.get(i).context()).build();
             entries.add(Entry.newBuilder().setType(EntryType.ENTRY_CONF_CHANGE).setTerm(1)
                     .setIndex(i + 1).setData(addNode.toByteString()).build());

@@ -120,7 +120,8 @@ final class Reconfiguration {
                         && sorted(expected.getLearnersList()).equals(actual.getLearnersList())
                         && sorted(expected.getVotersOutgoingList())
                                 .equals(actual.getVotersOutgoingList())
-                        && sorted(expected.getLearnersNextList()).equals(actual.getLearnersNextList())
+                        && sorted(expected.getLearnersNextList())
+                                .equals(actual.getLearnersNextList())
                         && expected.getAutoLeave() == actual.getAutoLeave(),
                 "restored configuration %s differs from %s", actual, expected);
     }

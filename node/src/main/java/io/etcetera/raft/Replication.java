@@ -86,7 +86,8 @@ final class Replication {
         Invariants.check(index != 0, "need a non-empty snapshot to replace compacted log of %d",
                 to);
         pr.becomeSnapshot(index);
-        raft.send(Message.newBuilder().setTo(to).setType(MessageType.MsgSnap).setSnapshot(snapshot));
+        raft.send(Message.newBuilder().setTo(to).setType(MessageType.MsgSnap)
+                .setSnapshot(snapshot));
         return true;
     }
 
@@ -192,9 +193,6 @@ final class Replication {
                     response.getLogTerm());
         }
         if (pr.maybeDecrTo(response.getIndex(), nextProbeIndex)) {
-            if (pr.state() == ProgressState.REPLICATE) {
-                pr.becomeProbe();
-            }
             sendAppend(response.getFrom());
         }
     }

@@ -66,7 +66,8 @@ final class Describe {
                 .append(target(message.getFrom())).append("->").append(target(message.getTo()))
                 .append(' ').append(message.getType())
                 .append(" Term:").append(message.getTerm())
-                .append(" Log:").append(message.getLogTerm()).append('/').append(message.getIndex());
+                .append(" Log:").append(message.getLogTerm()).append('/')
+                .append(message.getIndex());
         if (message.getReject()) {
             text.append(" Rejected (Hint: ").append(message.getRejectHint()).append(')');
         }
@@ -133,7 +134,7 @@ final class Describe {
         }
     }
 
-    /** etcd's short form: {@code v} add voter, {@code l} add learner, {@code r} remove, {@code u}. */
+    /** etcd's short form: {@code v} voter, {@code l} learner, {@code r} remove, {@code u}pdate. */
     static String confChange(ConfChangeV2 change) {
         return change.getChangesList().stream().map(Describe::single)
                 .collect(Collectors.joining(" "));

@@ -99,7 +99,8 @@ public final class Changer {
     public Result simple(List<ConfChangeSingle> changes) {
         Working working = new Working(tracker);
         if (working.outgoing != null) {
-            throw new InvalidConfChangeException("can't apply simple config change in joint config");
+            throw new InvalidConfChangeException(
+                    "can't apply simple config change in joint config");
         }
         working.apply(changes, lastIndex, tracker);
         MajorityConfig before = tracker.config().voters().incoming();
@@ -283,7 +284,8 @@ public final class Changer {
             }
         }
 
-        private void addProgress(long id, boolean learner, long lastIndex, ProgressTracker tracker) {
+        private void addProgress(long id, boolean learner, long lastIndex,
+                                 ProgressTracker tracker) {
             // Probe from the leader's last index: the new member most likely has an empty log, and
             // the first rejection tells where it really ends. It starts recently active, so that
             // CheckQuorum does not count it as down before it could answer.

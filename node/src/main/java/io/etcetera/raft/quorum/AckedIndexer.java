@@ -7,6 +7,6 @@ package io.etcetera.raft.quorum;
 @FunctionalInterface
 public interface AckedIndexer {
 
-    /** The highest index {@code voterId} has acknowledged, or 0 when it has acknowledged nothing. */
+    /** The highest index {@code voterId} has acknowledged; 0 when it acknowledged nothing. */
     long ackedIndex(long voterId);
 }

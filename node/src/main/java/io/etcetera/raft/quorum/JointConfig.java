@@ -15,7 +15,8 @@ import java.util.Map;
 public record JointConfig(MajorityConfig incoming, MajorityConfig outgoing) {
 
     /** A cluster with no voters at all (a node that has not been told its configuration yet). */
-    public static final JointConfig EMPTY = new JointConfig(MajorityConfig.EMPTY, MajorityConfig.EMPTY);
+    public static final JointConfig EMPTY =
+            new JointConfig(MajorityConfig.EMPTY, MajorityConfig.EMPTY);
 
     public boolean isJoint() {
         return !outgoing.isEmpty();

@@ -80,7 +80,8 @@ public final class MajorityConfig {
 
     /**
      * The largest index that a majority has acknowledged: sort the acknowledged indexes and take
-     * the one that {@code n/2 + 1} voters have reached. Voters that acknowledged nothing count as 0.
+     * the one that {@code n/2 + 1} voters have reached. Voters that acknowledged nothing count
+     * as 0.
      */
     public long committedIndex(AckedIndexer acked) {
         int n = ids.length;

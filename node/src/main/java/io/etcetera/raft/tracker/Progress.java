@@ -16,8 +16,8 @@ public final class Progress {
     private long match;
     private long next;
     /**
-     * The highest commit index sent to the follower (or a lower bound of it), so the leader can tell
-     * whether the follower may still lack the current commit index.
+     * The highest commit index sent to the follower (or a lower bound of it), so the leader can
+     * tell whether the follower may still lack the current commit index.
      */
     private long sentCommit;
     private ProgressState state = ProgressState.PROBE;
@@ -45,7 +45,8 @@ public final class Progress {
      * @param match highest index known replicated
      * @param next first index to send; above {@code match}
      */
-    public Progress(long match, long next, Inflights inflights, boolean learner, boolean recentActive) {
+    public Progress(long match, long next, Inflights inflights, boolean learner,
+                    boolean recentActive) {
         Invariants.check(match < next, "progress match(%d) >= next(%d)", match, next);
         this.match = match;
         this.next = next;
@@ -105,7 +106,8 @@ public final class Progress {
 
     /**
      * Records that an append with {@code entryCount} entries and {@code payloadBytes} was sent
-     * starting at {@code next}.
+     * starting at {@code next}. In REPLICATE, entries may only be sent into a window with room
+     * (a full window gets empty appends only).
      */
     public void sentEntries(int entryCount, long payloadBytes) {
         switch (state) {
@@ -117,7 +119,7 @@ public final class Progress {
                 msgAppFlowPaused = inflights.full();
             }
             case PROBE -> {
-                // One probe at a time: wait for its answer (or a heartbeat response) before the next.
+                // One probe at a time: wait for its answer (or a heartbeat response) first.
                 if (entryCount > 0) {
                     msgAppFlowPaused = true;
                 }
@@ -156,7 +158,8 @@ public final class Progress {
     /**
      * The follower rejected the append whose previous entry was at {@code rejected}, hinting that
      * its log may match up to {@code matchHint}. Returns whether {@code next} moved back; stale
-     * rejections (of appends already superseded) are ignored.
+     * rejections (of appends already superseded) are ignored. In REPLICATE a rejection means the
+     * optimistic stream went wrong (lost appends, a diverged log): back to PROBE from the match.
      */
     public boolean maybeDecrTo(long rejected, long matchHint) {
         if (state == ProgressState.REPLICATE) {
@@ -164,8 +167,7 @@ public final class Progress {
             if (rejected <= match) {
                 return false;
             }
-            next = match + 1;
-            sentCommit = Math.min(sentCommit, next - 1);
+            becomeProbe();
             return true;
         }
         // In PROBE only the most recent probe (previous entry next - 1) tells anything new.

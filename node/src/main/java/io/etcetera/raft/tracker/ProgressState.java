@@ -16,7 +16,7 @@ public enum ProgressState {
      * interval, each waiting for its answer.
      */
     PROBE("StateProbe"),
-    /** The follower is keeping up: appends stream optimistically, bounded by the in-flight window. */
+    /** The follower keeps up: appends stream optimistically, bounded by the in-flight window. */
     REPLICATE("StateReplicate"),
     /** The follower needs a snapshot; appends are paused until it reports back. */
     SNAPSHOT("StateSnapshot");

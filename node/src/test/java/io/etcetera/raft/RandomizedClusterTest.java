@@ -1,0 +1,312 @@
+package io.etcetera.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.etcetera.raft.pb.ConfState;
+import io.etcetera.raft.pb.Entry;
+import io.etcetera.raft.pb.EntryType;
+import io.etcetera.raft.pb.Message;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seeded random runs of small clusters, as a bug finder for the engine: Readys are handled at
+ * random moments, messages are delivered in random order, dropped, duplicated, cut by partitions;
+ * nodes crash and restart from what they persisted, and compact their logs. After every step the
+ * Raft safety properties are checked (Figure 3 of the paper): election safety, log matching,
+ * state machine safety, leader completeness, and commit indexes that never go back. After the
+ * faults stop, a leader must emerge and commit. {@code -Draft.randomized.seeds=N} runs N seeds;
+ * {@code -Draft.randomized.seed=S} replays seed S alone.
+ */
+class RandomizedClusterTest {
+
+    private static final int STEPS = 600;
+    private static final int HEAL_TICKS_MAX = 200;
+    /** After healing, ticks between attempts to propose the marker entry. */
+    private static final int RETRY_TICKS = 10;
+    /** The quadratic log comparisons run every few steps; the cheap checks after every step. */
+    private static final int LOG_CHECK_INTERVAL = 8;
+
+    @Test
+    void safetyHoldsUnderRandomFaults() {
+        long first = Long.getLong("raft.randomized.seed", 0);
+        long seeds = System.getProperty("raft.randomized.seed") != null ? 1
+                : Long.getLong("raft.randomized.seeds", 300);
+        for (long seed = first; seed < first + seeds; seed++) {
+            try {
+                new Run(seed).execute();
+            } catch (AssertionError | RuntimeException failure) {
+                throw new AssertionError("seed " + seed + " failed; replay with "
+                        + "-Draft.randomized.seed=" + seed + ": " + failure.getMessage(), failure);
+            }
+        }
+    }
+
+    /** One seeded run. */
+    private static final class Run {
+        private final SplittableRandom random;
+        private final TestCluster cluster = new TestCluster();
+        private final List<Message> inFlight = new ArrayList<>();
+        private final Set<Long> partitioned = new HashSet<>();
+        /** Election safety: the leader seen for each term. */
+        private final Map<Long, Long> leaderOfTerm = new HashMap<>();
+        /** State machine safety: what was applied at each index, by anyone. */
+        private final Map<Long, Entry> appliedAt = new HashMap<>();
+        private final Map<Long, Long> lastCommit = new HashMap<>();
+        /** Per node, how many of its applied entries were checked already. */
+        private final Map<Long, Integer> appliedChecked = new HashMap<>();
+        private final int size;
+        private int proposals;
+
+        Run(long seed) {
+            random = new SplittableRandom(seed);
+            size = random.nextBoolean() ? 3 : 5;
+            boolean preVote = random.nextBoolean();
+            boolean checkQuorum = random.nextBoolean();
+            long[] voters = new long[size];
+            for (int i = 0; i < size; i++) {
+                voters[i] = i + 1;
+            }
+            for (long id : voters) {
+                cluster.add(id, ConfiguredStorage.withVoters(voters), config -> config
+                        .electionTicks(5).preVote(preVote).checkQuorum(checkQuorum)
+                        .msgBytesMax(64).inflightCountMax(4));
+            }
+        }
+
+        void execute() {
+            for (int step = 0; step < STEPS; step++) {
+                act();
+                check(step % LOG_CHECK_INTERVAL == 0);
+            }
+            partitioned.clear();
+            heal();
+        }
+
+        private long randomNode() {
+            return 1 + random.nextInt(size);
+        }
+
+        private void act() {
+            int dice = random.nextInt(100);
+            TestCluster.Member member = cluster.member(randomNode());
+            if (dice < 30) {
+                member.node.tick();
+            } else if (dice < 55) {
+                deliverOne();
+            } else if (dice < 75) {
+                if (member.node.hasReady()) {
+                    inFlight.addAll(TestCluster.handleReady(member));
+                }
+            } else if (dice < 85) {
+                propose(member);
+            } else if (dice < 88) {
+                crash(member);
+            } else if (dice < 91) {
+                compact(member);
+            } else if (dice < 94) {
+                partitioned.clear();
+                if (random.nextBoolean()) {
+                    partitioned.add(randomNode());
+                }
+            } else if (dice < 95) {
+                member.node.transferLeader(randomNode());
+            } else if (!inFlight.isEmpty()) {
+                // Duplicate a message.
+                inFlight.add(inFlight.get(random.nextInt(inFlight.size())));
+            }
+        }
+
+        private void deliverOne() {
+            if (inFlight.isEmpty()) {
+                return;
+            }
+            Message message = inFlight.remove(random.nextInt(inFlight.size()));
+            boolean cut = partitioned.contains(message.getTo())
+                    != partitioned.contains(message.getFrom());
+            if (cut || random.nextInt(10) == 0) {
+                return;
+            }
+            try {
+                cluster.member(message.getTo()).node.step(message);
+            } catch (MessageRejectedException rejected) {
+                // Dropped, as the server would.
+            }
+        }
+
+        private void propose(TestCluster.Member member) {
+            try {
+                member.node.propose(ByteString.copyFromUtf8("p" + proposals++));
+            } catch (ProposalDroppedException dropped) {
+                // No leader, or a transfer in progress: the client retries elsewhere.
+            }
+        }
+
+        private void crash(TestCluster.Member member) {
+            inFlight.removeIf(message -> message.getTo() == member.id);
+            cluster.restart(member.id);
+        }
+
+        private void compact(TestCluster.Member member) {
+            MemoryStorage storage = member.storage.memory;
+            long applied = Math.min(member.appliedIndex, storage.lastIndex());
+            if (applied <= storage.snapshot().getMetadata().getIndex()
+                    || applied < storage.firstIndex()) {
+                return;
+            }
+            ConfState confState = member.status().config().toConfState();
+            storage.createSnapshot(applied, confState, ByteString.EMPTY);
+            storage.compact(applied);
+        }
+
+        private void check(boolean compareLogs) {
+            Map<Long, List<Entry>> logs = new HashMap<>();
+            for (TestCluster.Member member : cluster.members()) {
+                Status status = member.status();
+                long term = status.hardState().getTerm();
+                if (status.softState().role() == RaftRole.LEADER) {
+                    Long previous = leaderOfTerm.putIfAbsent(term, member.id);
+                    assertThat(previous == null || previous == member.id)
+                            .as("election safety: two leaders in term %d", term).isTrue();
+                }
+                long commit = member.storage.memory.initialState().hardState().getCommit();
+                assertThat(commit).as("persisted commit of %d never goes back", member.id)
+                        .isGreaterThanOrEqualTo(lastCommit.getOrDefault(member.id, 0L));
+                lastCommit.put(member.id, commit);
+                int checked = appliedChecked.getOrDefault(member.id, 0);
+                for (Entry entry : member.applied.subList(checked, member.applied.size())) {
+                    Entry other = appliedAt.putIfAbsent(entry.getIndex(), entry);
+                    assertThat(other == null || other.equals(entry))
+                            .as("state machine safety at %d", entry.getIndex()).isTrue();
+                }
+                appliedChecked.put(member.id, member.applied.size());
+                if (compareLogs) {
+                    logs.put(member.id, storedLog(member.storage.memory));
+                }
+            }
+            if (compareLogs) {
+                checkLogMatching(logs);
+                checkLeaderCompleteness(logs);
+            }
+        }
+
+        private static List<Entry> storedLog(MemoryStorage storage) {
+            if (storage.lastIndex() < storage.firstIndex()) {
+                return List.of();
+            }
+            return storage.entries(storage.firstIndex(), storage.lastIndex() + 1, Long.MAX_VALUE);
+        }
+
+        /** Two logs holding an entry with the same index and term agree on all before it. */
+        private static void checkLogMatching(Map<Long, List<Entry>> logs) {
+            for (List<Entry> first : logs.values()) {
+                for (List<Entry> second : logs.values()) {
+                    if (first == second || first.isEmpty() || second.isEmpty()) {
+                        continue;
+                    }
+                    long firstStart = first.get(0).getIndex();
+                    long secondStart = second.get(0).getIndex();
+                    long low = Math.max(firstStart, secondStart);
+                    long high = Math.min(firstStart + first.size(), secondStart + second.size());
+                    boolean matchedLater = false;
+                    for (long index = high - 1; index >= low; index--) {
+                        Entry entry = first.get((int) (index - firstStart));
+                        Entry other = second.get((int) (index - secondStart));
+                        matchedLater |= other.getTerm() == entry.getTerm();
+                        if (matchedLater && !other.equals(entry)) {
+                            throw new AssertionError("log matching violated at " + index + ": "
+                                    + entry + " vs " + other);
+                        }
+                    }
+                }
+            }
+        }
+
+        /** A leader's stored log holds every entry applied anywhere, where it has that index. */
+        private void checkLeaderCompleteness(Map<Long, List<Entry>> logs) {
+            for (TestCluster.Member member : cluster.members()) {
+                if (member.role() != RaftRole.LEADER) {
+                    continue;
+                }
+                for (Entry entry : logs.get(member.id)) {
+                    Entry committed = appliedAt.get(entry.getIndex());
+                    if (committed != null) {
+                        assertThat(entry).as("leader %d holds committed entry %d", member.id,
+                                entry.getIndex()).isEqualTo(committed);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Without faults, a leader emerges and a new proposal reaches every state machine. Like a
+         * client, it proposes again every few ticks: a proposal may be lost with its leader.
+         */
+        private void heal() {
+            String marker = "after-heal";
+            for (int tick = 0; tick < HEAL_TICKS_MAX; tick++) {
+                for (TestCluster.Member member : cluster.members()) {
+                    member.node.tick();
+                }
+                deliverEverything();
+                TestCluster.Member leader = cluster.leader();
+                if (leader != null && tick % RETRY_TICKS == 0 && !appliedAnywhere(marker)) {
+                    try {
+                        leader.node.propose(ByteString.copyFromUtf8(marker));
+                    } catch (ProposalDroppedException transferInProgress) {
+                        // Retried later.
+                    }
+                }
+                deliverEverything();
+                check(true);
+                if (cluster.members().stream().allMatch(member -> applied(member, marker))) {
+                    return;
+                }
+            }
+            StringBuilder state = new StringBuilder();
+            for (TestCluster.Member member : cluster.members()) {
+                state.append("\n  ").append(member.id).append(": ").append(member.status()
+                        .softState()).append(" term ").append(member.term()).append(" commit ")
+                        .append(member.commit()).append(" applied ").append(member.appliedIndex)
+                        .append(" last ").append(member.storage.memory.lastIndex());
+            }
+            throw new AssertionError("no progress within " + HEAL_TICKS_MAX
+                    + " ticks after healing:" + state);
+        }
+
+        private boolean appliedAnywhere(String data) {
+            return cluster.members().stream().anyMatch(member -> applied(member, data));
+        }
+
+        private static boolean applied(TestCluster.Member member, String data) {
+            return member.applied.stream().anyMatch(entry -> entry.getType()
+                    == EntryType.ENTRY_NORMAL && entry.getData().toStringUtf8().equals(data));
+        }
+
+        private void deliverEverything() {
+            for (int round = 0; round < 10_000; round++) {
+                for (TestCluster.Member member : cluster.members()) {
+                    while (member.node.hasReady()) {
+                        inFlight.addAll(TestCluster.handleReady(member));
+                    }
+                }
+                if (inFlight.isEmpty()) {
+                    return;
+                }
+                Message message = inFlight.remove(0);
+                try {
+                    cluster.member(message.getTo()).node.step(message);
+                } catch (MessageRejectedException rejected) {
+                    // Dropped.
+                }
+            }
+        }
+    }
+}
