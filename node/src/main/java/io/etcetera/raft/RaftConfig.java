@@ -69,7 +69,9 @@ public record RaftConfig(long id, int electionTicks, int heartbeatTicks, Storage
     /**
      * A builder with etcd raft's defaults: 10 election ticks, 1 heartbeat tick, 1 MiB per
      * message and per apply batch, 256 messages in flight, no byte limits on the in-flight window
-     * and the uncommitted tail, CheckQuorum and PreVote off, safe ReadIndex.
+     * and the uncommitted tail, CheckQuorum and PreVote off, safe ReadIndex. One exception:
+     * stepDownOnRemoval is on, since a removed leader that stays leader (dropping every proposal)
+     * keeps its followers forever; etcd announces this behaviour will become unconditional.
      */
     public static Builder builder(long id, Storage storage, RandomGenerator random) {
         return new Builder(id, storage, random);
@@ -92,7 +94,7 @@ public record RaftConfig(long id, int electionTicks, int heartbeatTicks, Storage
         private boolean preVote;
         private ReadOnlyOption readOnlyOption = ReadOnlyOption.SAFE;
         private boolean disableProposalForwarding;
-        private boolean stepDownOnRemoval;
+        private boolean stepDownOnRemoval = true;
 
         private Builder(long id, Storage storage, RandomGenerator random) {
             this.id = id;

@@ -9,15 +9,22 @@ import java.util.List;
 /**
  * A {@link MemoryStorage} whose initial configuration is given directly rather than by a snapshot,
  * so tests can start nodes with an empty log at index 0 (as the Raft paper numbers it) that
- * already know their peers.
+ * already know their peers. Tests may subclass it to change how it answers.
  */
-final class ConfiguredStorage implements Storage {
+class ConfiguredStorage implements Storage {
 
-    final MemoryStorage memory = new MemoryStorage();
+    final MemoryStorage memory;
     private final ConfState confState;
 
     ConfiguredStorage(ConfState confState) {
+        this.memory = new MemoryStorage();
         this.confState = confState;
+    }
+
+    /** A view of the same storage, for tests that override part of its behaviour. */
+    ConfiguredStorage(ConfiguredStorage shared) {
+        this.memory = shared.memory;
+        this.confState = shared.confState;
     }
 
     static ConfiguredStorage withVoters(long... voters) {

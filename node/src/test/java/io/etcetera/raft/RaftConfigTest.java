@@ -23,6 +23,7 @@ class RaftConfigTest {
         assertThat(config.electionTicks()).isEqualTo(10);
         assertThat(config.heartbeatTicks()).isEqualTo(1);
         assertThat(config.readOnlyOption()).isEqualTo(ReadOnlyOption.SAFE);
+        assertThat(config.stepDownOnRemoval()).isTrue();
     }
 
     static Stream<Arguments> invalidSettings() {

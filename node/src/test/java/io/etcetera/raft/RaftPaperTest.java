@@ -50,6 +50,11 @@ class RaftPaperTest {
         return Entry.newBuilder().setTerm(term).setIndex(index).build();
     }
 
+    /** Storage of a member of (1, 2, 3) whose log is 1/1, 2/2, at term 2. */
+    private static ConfiguredStorage logOfTermsOneAndTwo() {
+        return ConfiguredStorage.withVoters(1, 2, 3).withLog(1, 2).withHardState(2, 0, 0);
+    }
+
     /** A 3-node member that won an election at term 1 (votes stepped in by hand). */
     private static RawNode leaderOfThree(ConfiguredStorage storage) {
         RawNode leader = node(1, storage);
@@ -365,8 +370,7 @@ class RaftPaperTest {
     @CsvSource({"0, 0, true", "1, 1, true", "2, 2, true", "1, 2, false", "3, 3, false"})
     void followerRefusesAppendWhosePreviousEntryItLacks(long prevTerm, long prevIndex,
                                                         boolean accepted) {
-        ConfiguredStorage storage = ConfiguredStorage.withVoters(1, 2, 3).withLog(1, 2)
-                .withHardState(2, 0, 0);
+        ConfiguredStorage storage = logOfTermsOneAndTwo();
         RawNode follower = node(2, storage);
         follower.step(message(MessageType.MsgApp, 1, 2, 2).setLogTerm(prevTerm).setIndex(prevIndex)
                 .addEntries(entry(2, prevIndex + 1)).build());
@@ -393,8 +397,7 @@ class RaftPaperTest {
     })
     void followerDeletesConflictingEntriesAndAppendsNewOnes(long prevTerm, long prevIndex,
                                                             String terms, String expected) {
-        ConfiguredStorage storage = ConfiguredStorage.withVoters(1, 2, 3).withLog(1, 2)
-                .withHardState(2, 0, 0);
+        ConfiguredStorage storage = logOfTermsOneAndTwo();
         RawNode follower = node(2, storage);
         Message.Builder append = message(MessageType.MsgApp, 1, 2, 4).setLogTerm(prevTerm)
                 .setIndex(prevIndex);
@@ -471,8 +474,7 @@ class RaftPaperTest {
     })
     void voterDeniesCandidateWhoseLogIsLessUpToDate(long lastTerm, long lastIndex,
                                                     boolean granted) {
-        ConfiguredStorage storage = ConfiguredStorage.withVoters(1, 2, 3).withLog(1, 2)
-                .withHardState(2, 0, 0);
+        ConfiguredStorage storage = logOfTermsOneAndTwo();
         RawNode voter = node(1, storage);
         voter.step(message(MessageType.MsgVote, 2, 1, 3).setLogTerm(lastTerm).setIndex(lastIndex)
                 .build());
@@ -489,8 +491,7 @@ class RaftPaperTest {
      */
     @Test
     void leaderCommitsOnlyEntriesOfItsOwnTermByCounting() {
-        ConfiguredStorage storage = ConfiguredStorage.withVoters(1, 2, 3).withLog(1, 2)
-                .withHardState(2, 0, 0);
+        ConfiguredStorage storage = logOfTermsOneAndTwo();
         RawNode leader = node(1, storage);
         leader.campaign();
         drain(leader, storage);

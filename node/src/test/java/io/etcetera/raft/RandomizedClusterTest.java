@@ -3,10 +3,15 @@ package io.etcetera.raft;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.etcetera.raft.pb.ConfChangeSingle;
+import io.etcetera.raft.pb.ConfChangeType;
+import io.etcetera.raft.pb.ConfChangeV2;
 import io.etcetera.raft.pb.ConfState;
 import io.etcetera.raft.pb.Entry;
 import io.etcetera.raft.pb.EntryType;
 import io.etcetera.raft.pb.Message;
+import io.etcetera.raft.pb.MessageType;
+import io.etcetera.raft.tracker.ClusterConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Seeded random runs of small clusters, as a bug finder for the engine: Readys are handled at
  * random moments, messages are delivered in random order, dropped, duplicated, cut by partitions;
- * nodes crash and restart from what they persisted, and compact their logs. After every step the
+ * nodes crash and restart from what they persisted, compact their logs, change membership and
+ * hand over leadership. After every step the
  * Raft safety properties are checked (Figure 3 of the paper): election safety, log matching,
  * state machine safety, leader completeness, and commit indexes that never go back. After the
  * faults stop, a leader must emerge and commit. {@code -Draft.randomized.seeds=N} runs N seeds;
@@ -59,6 +65,11 @@ class RandomizedClusterTest {
         private final Map<Long, Long> leaderOfTerm = new HashMap<>();
         /** State machine safety: what was applied at each index, by anyone. */
         private final Map<Long, Entry> appliedAt = new HashMap<>();
+        /**
+         * Per applied index, the highest term any node had when it was first seen applied: it was
+         * committed in that term or before, so every leader of a later term must hold it.
+         */
+        private final Map<Long, Long> committedByTerm = new HashMap<>();
         private final Map<Long, Long> lastCommit = new HashMap<>();
         /** Per node, how many of its applied entries were checked already. */
         private final Map<Long, Integer> appliedChecked = new HashMap<>();
@@ -118,6 +129,8 @@ class RandomizedClusterTest {
                 }
             } else if (dice < 95) {
                 member.node.transferLeader(randomNode());
+            } else if (dice < 97) {
+                proposeConfChange(member);
             } else if (!inFlight.isEmpty()) {
                 // Duplicate a message.
                 inFlight.add(inFlight.get(random.nextInt(inFlight.size())));
@@ -131,13 +144,22 @@ class RandomizedClusterTest {
             Message message = inFlight.remove(random.nextInt(inFlight.size()));
             boolean cut = partitioned.contains(message.getTo())
                     != partitioned.contains(message.getFrom());
-            if (cut || random.nextInt(10) == 0) {
-                return;
+            boolean lost = cut || random.nextInt(10) == 0;
+            if (!lost) {
+                try {
+                    cluster.member(message.getTo()).node.step(message);
+                } catch (MessageRejectedException rejected) {
+                    // Dropped, as the server would.
+                }
             }
-            try {
-                cluster.member(message.getTo()).node.step(message);
-            } catch (MessageRejectedException rejected) {
-                // Dropped, as the server would.
+            reportSnapshot(message, lost);
+        }
+
+        /** What the transport does after sending a snapshot: report the outcome to the sender. */
+        private void reportSnapshot(Message message, boolean lost) {
+            if (message.getType() == MessageType.MsgSnap) {
+                cluster.member(message.getFrom()).node.reportSnapshot(message.getTo(),
+                        lost ? SnapshotStatus.FAILURE : SnapshotStatus.FINISH);
             }
         }
 
@@ -149,8 +171,46 @@ class RandomizedClusterTest {
             }
         }
 
+        /**
+         * Proposes a membership change judged against the proposer's view: add a voter or a
+         * learner, promote, or remove; one or two changes (two go through joint consensus).
+         */
+        private void proposeConfChange(TestCluster.Member member) {
+            ClusterConfig config = member.status().config();
+            ConfChangeV2.Builder change = ConfChangeV2.newBuilder();
+            int changes = 1 + random.nextInt(2);
+            for (int i = 0; i < changes; i++) {
+                long id = randomNode();
+                boolean voter = config.voters().incoming().contains(id);
+                ConfChangeType type;
+                if (voter && config.voters().incoming().size() > 2) {
+                    type = random.nextBoolean() ? ConfChangeType.CONF_CHANGE_REMOVE_NODE
+                            : ConfChangeType.CONF_CHANGE_ADD_LEARNER_NODE;
+                } else if (!voter) {
+                    type = random.nextBoolean() ? ConfChangeType.CONF_CHANGE_ADD_NODE
+                            : ConfChangeType.CONF_CHANGE_ADD_LEARNER_NODE;
+                } else {
+                    continue;
+                }
+                change.addChanges(ConfChangeSingle.newBuilder().setType(type).setNodeId(id));
+            }
+            if (change.getChangesCount() == 0) {
+                return;
+            }
+            try {
+                member.node.proposeConfChange(change.build());
+            } catch (ProposalDroppedException dropped) {
+                // Retried by the operator later, as any proposal.
+            }
+        }
+
         private void crash(TestCluster.Member member) {
-            inFlight.removeIf(message -> message.getTo() == member.id);
+            for (Message message : List.copyOf(inFlight)) {
+                if (message.getTo() == member.id) {
+                    inFlight.remove(message);
+                    reportSnapshot(message, true);
+                }
+            }
             cluster.restart(member.id);
         }
 
@@ -168,6 +228,8 @@ class RandomizedClusterTest {
 
         private void check(boolean compareLogs) {
             Map<Long, List<Entry>> logs = new HashMap<>();
+            long highestTerm = cluster.members().stream().mapToLong(TestCluster.Member::term)
+                    .max().orElse(0);
             for (TestCluster.Member member : cluster.members()) {
                 Status status = member.status();
                 long term = status.hardState().getTerm();
@@ -185,6 +247,7 @@ class RandomizedClusterTest {
                     Entry other = appliedAt.putIfAbsent(entry.getIndex(), entry);
                     assertThat(other == null || other.equals(entry))
                             .as("state machine safety at %d", entry.getIndex()).isTrue();
+                    committedByTerm.putIfAbsent(entry.getIndex(), highestTerm);
                 }
                 appliedChecked.put(member.id, member.applied.size());
                 if (compareLogs) {
@@ -229,17 +292,22 @@ class RandomizedClusterTest {
             }
         }
 
-        /** A leader's stored log holds every entry applied anywhere, where it has that index. */
+        /**
+         * Leader completeness (§5.4): a leader of a term after an entry's commitment holds that
+         * entry, where its stored log covers the index.
+         */
         private void checkLeaderCompleteness(Map<Long, List<Entry>> logs) {
             for (TestCluster.Member member : cluster.members()) {
                 if (member.role() != RaftRole.LEADER) {
                     continue;
                 }
+                long term = member.term();
                 for (Entry entry : logs.get(member.id)) {
                     Entry committed = appliedAt.get(entry.getIndex());
-                    if (committed != null) {
-                        assertThat(entry).as("leader %d holds committed entry %d", member.id,
-                                entry.getIndex()).isEqualTo(committed);
+                    if (committed != null && term > committedByTerm.get(entry.getIndex())) {
+                        assertThat(entry).as("leader %d of term %d holds the entry committed "
+                                + "at %d by term %d", member.id, term, entry.getIndex(),
+                                committedByTerm.get(entry.getIndex())).isEqualTo(committed);
                     }
                 }
             }
@@ -266,7 +334,9 @@ class RandomizedClusterTest {
                 }
                 deliverEverything();
                 check(true);
-                if (cluster.members().stream().allMatch(member -> applied(member, marker))) {
+                if (leader != null && cluster.members().stream()
+                        .filter(member -> isMember(leader, member.id))
+                        .allMatch(member -> applied(member, marker))) {
                     return;
                 }
             }
@@ -275,10 +345,16 @@ class RandomizedClusterTest {
                 state.append("\n  ").append(member.id).append(": ").append(member.status()
                         .softState()).append(" term ").append(member.term()).append(" commit ")
                         .append(member.commit()).append(" applied ").append(member.appliedIndex)
-                        .append(" last ").append(member.storage.memory.lastIndex());
+                        .append(" last ").append(member.storage.memory.lastIndex())
+                        .append(' ').append(member.status().config());
             }
             throw new AssertionError("no progress within " + HEAL_TICKS_MAX
                     + " ticks after healing:" + state);
+        }
+
+        private static boolean isMember(TestCluster.Member leader, long id) {
+            ClusterConfig config = leader.status().config();
+            return config.voters().contains(id) || config.learners().contains(id);
         }
 
         private boolean appliedAnywhere(String data) {
@@ -306,6 +382,7 @@ class RandomizedClusterTest {
                 } catch (MessageRejectedException rejected) {
                     // Dropped.
                 }
+                reportSnapshot(message, false);
             }
         }
     }

@@ -111,7 +111,7 @@ class RawNodeTest {
 
     @Test
     void leaderRemovedWithoutStepDownLeadsOnButTakesNoProposals() {
-        TestCluster cluster = TestCluster.of(3, config -> config);
+        TestCluster cluster = TestCluster.of(3, config -> config.stepDownOnRemoval(false));
         cluster.campaign(1);
         cluster.member(1).node.proposeConfChange(ConfChange.newBuilder()
                 .setType(ConfChangeType.CONF_CHANGE_REMOVE_NODE).setNodeId(1).build());
@@ -214,7 +214,7 @@ class RawNodeTest {
         memory.createSnapshot(2, ConfState.newBuilder().addAllVoters(List.of(1L, 2L, 3L)).build(),
                 ByteString.EMPTY);
         memory.compact(2);
-        Storage flaky = new DelegatingStorage(leader.storage) {
+        Storage flaky = new ConfiguredStorage(leader.storage) {
             @Override
             public Snapshot snapshot() {
                 if (!available[0]) {
@@ -233,44 +233,5 @@ class RawNodeTest {
         cluster.tick(1, 1);
         assertThat(cluster.member(3).storage.memory.snapshot().getMetadata().getIndex())
                 .isEqualTo(2);
-    }
-
-    /** Forwards everything to another storage; tests override what they need. */
-    private static class DelegatingStorage implements Storage {
-        private final Storage delegate;
-
-        DelegatingStorage(Storage delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public InitialState initialState() {
-            return delegate.initialState();
-        }
-
-        @Override
-        public List<Entry> entries(long lo, long hi, long bytesMax) {
-            return delegate.entries(lo, hi, bytesMax);
-        }
-
-        @Override
-        public long term(long index) {
-            return delegate.term(index);
-        }
-
-        @Override
-        public long firstIndex() {
-            return delegate.firstIndex();
-        }
-
-        @Override
-        public long lastIndex() {
-            return delegate.lastIndex();
-        }
-
-        @Override
-        public Snapshot snapshot() {
-            return delegate.snapshot();
-        }
     }
 }

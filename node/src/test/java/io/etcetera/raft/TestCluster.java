@@ -2,10 +2,12 @@ package io.etcetera.raft;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.etcetera.raft.confchange.InvalidConfChangeException;
 import io.etcetera.raft.pb.ConfChange;
 import io.etcetera.raft.pb.ConfChangeV2;
 import io.etcetera.raft.pb.Entry;
 import io.etcetera.raft.pb.Message;
+import io.etcetera.raft.pb.MessageType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -112,7 +114,14 @@ final class TestCluster {
      */
     void restart(long id) {
         Member member = member(id);
-        inFlight.removeIf(message -> message.getTo() == id);
+        for (Message message : List.copyOf(inFlight)) {
+            if (message.getTo() == id) {
+                inFlight.remove(message);
+                if (message.getType() == MessageType.MsgSnap) {
+                    member(message.getFrom()).node.reportSnapshot(id, SnapshotStatus.FAILURE);
+                }
+            }
+        }
         member.node = new RawNode(member.tweak.apply(defaults(RaftConfig.builder(id,
                 member.storage, new SplittableRandom(id)))).applied(member.appliedIndex).build());
     }
@@ -177,14 +186,20 @@ final class TestCluster {
             }
             Message message = inFlight.removeFirst();
             Member to = members.get(message.getTo());
-            if (to == null || isolated.contains(message.getTo())
-                    || isolated.contains(message.getFrom()) || drop.test(message)) {
-                continue;
+            boolean lost = to == null || isolated.contains(message.getTo())
+                    || isolated.contains(message.getFrom()) || drop.test(message);
+            if (!lost) {
+                try {
+                    to.node.step(message);
+                } catch (MessageRejectedException rejected) {
+                    // A response from a node that is no longer a member: dropped, as the server
+                    // would.
+                }
             }
-            try {
-                to.node.step(message);
-            } catch (MessageRejectedException rejected) {
-                // A response from a node that is no longer a member: dropped, as the server would.
+            if (message.getType() == MessageType.MsgSnap) {
+                // As the transport does once a snapshot was sent or failed to be.
+                members.get(message.getFrom()).node.reportSnapshot(message.getTo(),
+                        lost ? SnapshotStatus.FAILURE : SnapshotStatus.FINISH);
             }
         }
         throw new IllegalStateException("cluster did not settle");
@@ -219,6 +234,8 @@ final class TestCluster {
             }
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
+        } catch (InvalidConfChangeException refused) {
+            // Every member refuses the same change at the same point: skipped, as a server would.
         }
         member.applied.add(entry);
         member.appliedIndex = entry.getIndex();
