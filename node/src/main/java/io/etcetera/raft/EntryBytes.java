@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The two ways the engine measures entries, as etcd does: encoded size (what a message or a Ready
  * carries) for message and apply batches, and payload size (the data alone, so that an empty
- * entry costs nothing) for the in-flight window and the uncommitted-tail limit.
+ * entry costs nothing) for the in-flight window and the uncommitted-tail limit. Pure functions.
  */
 final class EntryBytes {
 

@@ -3,7 +3,7 @@ package io.etcetera.raft;
 import com.google.protobuf.ByteString;
 
 /**
- * A member of a brand-new cluster, for {@link RawNode#bootstrap}.
+ * A member of a brand-new cluster, for {@link RawNode#bootstrap}. Immutable.
  *
  * @param id the member's node ID, not 0
  * @param context opaque to Raft: stored in the member's initial ConfChange entry (the server keeps

@@ -104,10 +104,12 @@ final class Raft {
     }
 
     private void loadState(HardState state) {
-        Invariants.check(state.getCommit() >= log.committed()
-                        && state.getCommit() <= log.lastIndex(),
-                "hard state commit %d out of range [%d, " + log.lastIndex() + "]",
-                state.getCommit(), log.committed());
+        Invariants.check(state.getCommit() >= log.committed(),
+                "hard state commit %d below the snapshot's index %d", state.getCommit(),
+                log.committed());
+        Invariants.check(state.getCommit() <= log.lastIndex(),
+                "hard state commit %d beyond the last index %d", state.getCommit(),
+                log.lastIndex());
         log.commitTo(state.getCommit());
         term = state.getTerm();
         vote = state.getVote();
@@ -133,9 +135,11 @@ final class Raft {
         }
         MessageType type = message.getType();
         if (isVoteOrVoteResponse(type)) {
-            Invariants.check(message.getTerm() != 0, "term must be set when sending %s", type);
+            Invariants.check(message.getTerm() != 0, "term must be set on a vote message (type %d)",
+                    type.getNumber());
         } else {
-            Invariants.check(message.getTerm() == 0, "term must not be set when sending %s", type);
+            Invariants.check(message.getTerm() == 0, "term %d set on a message of type %d",
+                    message.getTerm(), type.getNumber());
             if (type != MessageType.MsgProp && type != MessageType.MsgReadIndex) {
                 message.setTerm(term);
             }
@@ -146,7 +150,8 @@ final class Raft {
             // Raft §5: respond only after persisting the term, vote and entries acknowledged.
             msgsAfterAppend.add(built);
         } else {
-            Invariants.check(built.getTo() != id, "%s addressed to self", type);
+            Invariants.check(built.getTo() != id, "message of type %d addressed to self (%d)",
+                    type.getNumber(), id);
             msgs.add(built);
         }
     }

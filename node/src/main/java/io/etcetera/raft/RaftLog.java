@@ -1,6 +1,7 @@
 package io.etcetera.raft;
 
 import io.etcetera.invariants.Invariants;
+import io.etcetera.invariants.Verify;
 import io.etcetera.raft.pb.Entry;
 import io.etcetera.raft.pb.EntryType;
 import io.etcetera.raft.pb.Snapshot;
@@ -62,6 +63,9 @@ final class RaftLog {
      * @return the index of the last new entry, or -1 when the log does not match at prevIndex
      */
     long maybeAppend(long prevIndex, long prevTerm, long leaderCommit, List<Entry> entries) {
+        if (Verify.enabled()) {
+            checkConsecutive(prevIndex, prevTerm, entries);
+        }
         if (!matchTerm(prevIndex, prevTerm)) {
             return -1;
         }
@@ -76,6 +80,20 @@ final class RaftLog {
         }
         commitTo(Math.min(leaderCommit, lastNewIndex));
         return lastNewIndex;
+    }
+
+    /** An append's entries follow its previous entry: consecutive indexes, terms not falling. */
+    private static void checkConsecutive(long prevIndex, long prevTerm, List<Entry> entries) {
+        long index = prevIndex;
+        long term = prevTerm;
+        for (Entry entry : entries) {
+            Invariants.check(entry.getIndex() == index + 1,
+                    "append entry at index %d does not follow index %d", entry.getIndex(), index);
+            Invariants.check(entry.getTerm() >= term,
+                    "append entry of term %d follows one of term %d", entry.getTerm(), term);
+            index = entry.getIndex();
+            term = entry.getTerm();
+        }
     }
 
     /** Appends consecutive entries after (or overwriting part of) the uncommitted tail. */
@@ -197,9 +215,9 @@ final class RaftLog {
 
     /** The caller applied everything up to {@code index}, worth {@code bytes} of apply budget. */
     void appliedTo(long index, long bytes) {
-        Invariants.check(applied <= index && index <= committed,
-                "applied %d out of range [prevApplied %d, committed " + committed + "]", index,
+        Invariants.check(applied <= index, "applied %d below previously applied %d", index,
                 applied);
+        Invariants.check(index <= committed, "applied %d beyond committed %d", index, committed);
         applied = index;
         applying = Math.max(applying, index);
         applyingBytes = Math.max(0, applyingBytes - bytes);
@@ -209,8 +227,8 @@ final class RaftLog {
 
     /** Entries up to {@code index}, worth {@code bytes}, were handed out for applying. */
     void acceptApplying(long index, long bytes) {
-        Invariants.check(index > applying && index <= committed,
-                "applying %d outside (applying " + applying + ", committed %d]", index, committed);
+        Invariants.check(index > applying, "applying %d not above applying %d", index, applying);
+        Invariants.check(index <= committed, "applying %d beyond committed %d", index, committed);
         applying = index;
         applyingBytes += bytes;
         // Pause when the budget is spent, or when the budget cut this batch short: the rest
@@ -366,14 +384,13 @@ final class RaftLog {
 
     /** The invariants of the class documentation; cheap (the storage knows its bounds). */
     private void checkInvariants() {
-        Invariants.check(applied <= applying && applying <= committed,
-                "applied(%d) <= applying <= committed(%d) violated (applying " + applying + ")",
-                applied, committed);
-        long lastIndex = lastIndex();
-        long firstIndex = firstIndex();
-        Invariants.check(firstIndex - 1 <= committed && committed <= lastIndex,
-                "committed %d outside [firstIndex - 1, lastIndex] = [%d, " + lastIndex + "]",
-                committed, firstIndex - 1);
+        Invariants.check(applied <= applying, "applied %d above applying %d", applied, applying);
+        Invariants.check(applying <= committed, "applying %d above committed %d", applying,
+                committed);
+        Invariants.check(firstIndex() - 1 <= committed, "committed %d below first index - 1 (%d)",
+                committed, firstIndex() - 1);
+        Invariants.check(committed <= lastIndex(), "committed %d beyond last index %d", committed,
+                lastIndex());
     }
 
     private static List<Entry> limit(List<Entry> entries, long bytesMax) {

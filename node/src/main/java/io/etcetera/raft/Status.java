@@ -7,7 +7,7 @@ import io.etcetera.raft.tracker.ProgressMap;
 /**
  * A snapshot of a node's Raft state for monitoring and for decisions above Raft (e.g. whether a
  * learner has caught up enough to be promoted). Detached from the engine: changing the progress
- * copies has no effect on it.
+ * copies has no effect on it, so a status may be handed to other threads.
  *
  * @param id this node's ID
  * @param hardState its term, vote and commit index

@@ -164,18 +164,18 @@ final class UnstableLog {
     /** The entries in {@code [lo, hi)}, which must all be here; a copy. */
     List<Entry> slice(long lo, long hi) {
         Invariants.check(lo <= hi, "unstable slice lo(%d) > hi(%d)", lo, hi);
-        Invariants.check(lo >= offset && hi <= offset + entries.size(),
-                "unstable slice [%d,%d) out of bounds " + bounds(), lo, hi);
+        Invariants.check(lo >= offset, "unstable slice from %d below offset %d", lo, offset);
+        Invariants.check(hi <= offset + entries.size(), "unstable slice to %d beyond end %d", hi,
+                offset + entries.size());
         return List.copyOf(entries.subList((int) (lo - offset), (int) (hi - offset)));
     }
 
-    private String bounds() {
-        return "[" + offset + "," + (offset + entries.size()) + ")";
-    }
-
     private void checkInvariants() {
-        Invariants.check(offset <= offsetInProgress && offsetInProgress <= offset + entries.size(),
-                "unstable offsetInProgress(%d) outside " + bounds(), offsetInProgress);
+        Invariants.check(offset <= offsetInProgress, "unstable offsetInProgress %d below offset %d",
+                offsetInProgress, offset);
+        Invariants.check(offsetInProgress <= offset + entries.size(),
+                "unstable offsetInProgress %d beyond end %d", offsetInProgress,
+                offset + entries.size());
         if (Verify.enabled()) {
             for (int i = 0; i < entries.size(); i++) {
                 Invariants.check(entries.get(i).getIndex() == offset + i,

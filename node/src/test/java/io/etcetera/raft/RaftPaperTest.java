@@ -372,8 +372,9 @@ class RaftPaperTest {
                                                         boolean accepted) {
         ConfiguredStorage storage = logOfTermsOneAndTwo();
         RawNode follower = node(2, storage);
-        follower.step(message(MessageType.MsgApp, 1, 2, 2).setLogTerm(prevTerm).setIndex(prevIndex)
-                .addEntries(entry(2, prevIndex + 1)).build());
+        long term = Math.max(2, prevTerm);
+        follower.step(message(MessageType.MsgApp, 1, 2, term).setLogTerm(prevTerm)
+                .setIndex(prevIndex).addEntries(entry(term, prevIndex + 1)).build());
         Message answer = drain(follower, storage).get(0);
         assertThat(answer.getType()).isEqualTo(MessageType.MsgAppResp);
         assertThat(answer.getReject()).isEqualTo(!accepted);

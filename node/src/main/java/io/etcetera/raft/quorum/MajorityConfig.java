@@ -27,9 +27,8 @@ public final class MajorityConfig {
     public static MajorityConfig of(long... ids) {
         long[] sorted = Arrays.stream(ids).boxed().sorted(Long::compareUnsigned).distinct()
                 .mapToLong(Long::longValue).toArray();
-        for (long id : sorted) {
-            Invariants.check(id != 0, "node id 0 in majority config %s", Arrays.toString(ids));
-        }
+        Invariants.check(sorted.length == 0 || sorted[0] != 0, "node id 0 among %d voters",
+                sorted.length);
         return sorted.length == 0 ? EMPTY : new MajorityConfig(sorted);
     }
 
