@@ -8,6 +8,6 @@ public final class LogCompactedException extends RuntimeException {
 
     public LogCompactedException(long index, long firstIndex) {
         super("requested index " + index + " is unavailable due to compaction (first index "
-                + firstIndex + ")", null, false, false);
+                + firstIndex + ")");
     }
 }

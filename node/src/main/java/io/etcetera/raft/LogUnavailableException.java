@@ -5,6 +5,6 @@ public final class LogUnavailableException extends RuntimeException {
 
     public LogUnavailableException(long index, long lastIndex) {
         super("requested entry at index " + index + " is unavailable (last index " + lastIndex
-                + ")", null, false, false);
+                + ")");
     }
 }

@@ -131,7 +131,8 @@ public final class MemoryStorage implements Storage {
     /**
      * Discards the entries below {@code compactIndex}; {@code compactIndex} itself becomes the
      * dummy entry, so the new first index is {@code compactIndex + 1}. The caller must not
-     * compact beyond what it has applied and covered by a snapshot.
+     * compact beyond a snapshot it created, nor beyond {@link Status#applied}: after a restart
+     * Raft hands out committed entries again (for their conf changes) from the snapshot on.
      *
      * @throws LogCompactedException if {@code compactIndex} is already compacted
      * @throws LogUnavailableException if {@code compactIndex} is beyond the last index

@@ -179,6 +179,7 @@ final class Raft {
     }
 
     private void tickHeartbeat() {
+        Invariants.check(lead == id, "leader %d believes %d leads", id, lead);
         heartbeatElapsedTicks++;
         electionElapsedTicks++;
         if (electionElapsedTicks >= config.electionTicks()) {
@@ -404,6 +405,8 @@ final class Raft {
             send(Message.newBuilder().setTo(message.getFrom()).setTerm(message.getTerm())
                     .setType(responseType));
             if (!preVote) {
+                Invariants.check(vote == NONE || vote == message.getFrom(),
+                        "second vote in a term: for %d after %d", message.getFrom(), vote);
                 electionElapsedTicks = 0;
                 vote = message.getFrom();
             }

@@ -15,7 +15,9 @@ import java.util.random.RandomGenerator;
  * @param heartbeatTicks ticks between a leader's heartbeats; at least 1
  * @param storage the persisted log, read only by the engine
  * @param applied the last index the caller had applied before a restart; committed entries up to
- *     it are not handed out again
+ *     it are not handed out again. NB: the configuration restarts from the storage's ConfState
+ *     (a snapshot's), so every committed conf change above the snapshot must be applied again:
+ *     pass no more than the snapshot's index unless no conf change lies between the two
  * @param msgBytesMax encoded bytes of entries per append message; one entry is always sent
  * @param inflightCountMax append messages in flight to one follower
  * @param inflightBytesMax payload bytes in flight to one follower; at least msgBytesMax

@@ -27,8 +27,11 @@ import java.util.Optional;
  * <ol>
  *   <li>Create it over a {@link Storage} holding what was persisted before (nothing for a new
  *       node, which then calls {@link #bootstrap} once, or gets its configuration from a
- *       snapshot in storage); on restart pass the last applied index as
- *       {@link RaftConfig#applied}.
+ *       snapshot in storage). On restart the configuration comes back from the storage's
+ *       snapshot: pass that snapshot's index as {@link RaftConfig#applied}, and when the
+ *       committed entries after it come out again, call {@link #applyConfChange} for each conf
+ *       change among them while skipping what the state machine already holds (as etcd's server
+ *       does with its consistent index).
  *   <li>Call {@link #tick} at a fixed interval; ticks are the engine's only clock.
  *   <li>Pass every message from a peer to {@link #step}, and the local requests to
  *       {@link #propose}, {@link #proposeConfChange}, {@link #readIndex},
@@ -62,8 +65,8 @@ public final class RawNode {
     private final Raft raft;
     private SoftState prevSoftState;
     private HardState prevHardState;
-    /** Set by ready(), cleared by advance(). */
-    private boolean awaitingAdvance;
+    /** The Ready handed out and not yet advanced, or null. */
+    private Ready accepted;
     /** Self-addressed responses (own votes, own append acks) to step on advance. */
     private final List<Message> stepsOnAdvance = new ArrayList<>();
     /** The last unstable entry when the Ready was taken (0 when none), and the term then. */
@@ -324,7 +327,7 @@ public final class RawNode {
     }
 
     private void accept(Ready ready) {
-        awaitingAdvance = true;
+        accepted = ready;
         stableIndex = 0;
         if (raft.log.hasUnstableEntries()) {
             // Everything unstable now (handed out before or now) is stable once this Ready is
@@ -348,8 +351,9 @@ public final class RawNode {
      * @throws IllegalStateException if no Ready is outstanding
      */
     public void advance(Ready ready) {
-        Invariants.check(awaitingAdvance, "advance() without a preceding ready()");
-        awaitingAdvance = false;
+        Invariants.check(accepted != null, "advance() without a preceding ready()");
+        Invariants.check(ready == accepted, "advance() with another Ready than ready() returned");
+        accepted = null;
         for (Message message : stepsOnAdvance) {
             raft.step(message);
         }
@@ -375,7 +379,7 @@ public final class RawNode {
     }
 
     private void checkNotAwaitingAdvance(String call) {
-        if (awaitingAdvance) {
+        if (accepted != null) {
             throw new IllegalStateException(call + "() between ready() and advance()");
         }
     }

@@ -5,6 +5,6 @@ public final class SnapshotOutOfDateException extends RuntimeException {
 
     public SnapshotOutOfDateException(long offeredIndex, long currentIndex) {
         super("snapshot at index " + offeredIndex + " is older than the existing snapshot at index "
-                + currentIndex, null, false, false);
+                + currentIndex);
     }
 }

@@ -7,6 +7,6 @@ package io.etcetera.raft;
 public final class SnapshotTemporarilyUnavailableException extends RuntimeException {
 
     public SnapshotTemporarilyUnavailableException(String message) {
-        super(message, null, false, false);
+        super(message);
     }
 }

@@ -132,15 +132,15 @@ class RawNodeTest {
         TestCluster.Member follower = cluster.member(2);
         long term = follower.term();
         long commit = follower.commit();
-        long applied = follower.applied.get(follower.applied.size() - 1).getIndex();
-        cluster.restart(2);
-        assertThat(follower.term()).isEqualTo(term);
-        assertThat(follower.commit()).isEqualTo(commit);
-        assertThat(follower.status().applied()).isEqualTo(applied);
-        assertThat(follower.node.hasReady()).as("nothing to apply again").isFalse();
-        cluster.propose(1, "c");
-        assertThat(follower.applied.get(follower.applied.size() - 1).getData().toStringUtf8())
-                .isEqualTo("c");
+        RawNode restarted = new RawNode(config(2, follower.storage)
+                .applied(follower.appliedIndex).build());
+        assertThat(restarted.status().hardState().getTerm()).isEqualTo(term);
+        assertThat(restarted.status().hardState().getCommit()).isEqualTo(commit);
+        assertThat(restarted.status().applied()).isEqualTo(follower.appliedIndex);
+        assertThat(restarted.hasReady()).as("nothing to apply again").isFalse();
+        RawNode fromScratch = new RawNode(config(2, follower.storage).build());
+        assertThat(fromScratch.ready().committedEntries()).as("applied 0: everything again")
+                .hasSize((int) commit);
     }
 
     @Test

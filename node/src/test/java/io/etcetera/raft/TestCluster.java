@@ -6,6 +6,7 @@ import io.etcetera.raft.confchange.InvalidConfChangeException;
 import io.etcetera.raft.pb.ConfChange;
 import io.etcetera.raft.pb.ConfChangeV2;
 import io.etcetera.raft.pb.Entry;
+import io.etcetera.raft.pb.EntryType;
 import io.etcetera.raft.pb.Message;
 import io.etcetera.raft.pb.MessageType;
 import java.util.ArrayDeque;
@@ -110,7 +111,8 @@ final class TestCluster {
 
     /**
      * Crashes node {@code id} and starts it again from what it persisted; messages in flight to
-     * it are lost.
+     * it are lost. As etcd's server does, it restarts Raft at its snapshot and, as the committed
+     * entries come out again, applies the conf changes among them anew and skips the rest.
      */
     void restart(long id) {
         Member member = member(id);
@@ -123,7 +125,8 @@ final class TestCluster {
             }
         }
         member.node = new RawNode(member.tweak.apply(defaults(RaftConfig.builder(id,
-                member.storage, new SplittableRandom(id)))).applied(member.appliedIndex).build());
+                member.storage, new SplittableRandom(id))))
+                .applied(member.storage.memory.snapshot().getMetadata().getIndex()).build());
     }
 
     /** Campaigns with {@code id} until it leads, a few elections at most. */
@@ -223,6 +226,10 @@ final class TestCluster {
     }
 
     private static void apply(Member member, Entry entry) {
+        boolean replayed = entry.getIndex() <= member.appliedIndex;
+        if (replayed && entry.getType() == EntryType.ENTRY_NORMAL) {
+            return;
+        }
         try {
             switch (entry.getType()) {
                 case ENTRY_CONF_CHANGE -> member.node.applyConfChange(
@@ -237,8 +244,10 @@ final class TestCluster {
         } catch (InvalidConfChangeException refused) {
             // Every member refuses the same change at the same point: skipped, as a server would.
         }
-        member.applied.add(entry);
-        member.appliedIndex = entry.getIndex();
+        if (!replayed) {
+            member.applied.add(entry);
+            member.appliedIndex = entry.getIndex();
+        }
     }
 
     /** The leader with the highest term, or null. */
