@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * hand over leadership. After every step the
  * Raft safety properties are checked (Figure 3 of the paper): election safety, log matching,
  * state machine safety, leader completeness, and commit indexes that never go back. After the
- * faults stop, a leader must emerge and commit. {@code -Draft.randomized.seeds=N} runs N seeds;
- * {@code -Draft.randomized.seed=S} replays seed S alone.
+ * faults stop, a leader must emerge and commit. {@code -Draft.randomized.seeds=N} runs N seeds
+ * (from {@code -Draft.randomized.first=F}, default 0); {@code -Draft.randomized.seed=S} replays
+ * seed S alone.
  */
 class RandomizedClusterTest {
 
@@ -46,7 +47,8 @@ class RandomizedClusterTest {
 
     @Test
     void safetyHoldsUnderRandomFaults() {
-        long first = Long.getLong("raft.randomized.seed", 0);
+        long first = Long.getLong("raft.randomized.seed",
+                Long.getLong("raft.randomized.first", 0));
         long seeds = System.getProperty("raft.randomized.seed") != null ? 1
                 : Long.getLong("raft.randomized.seeds", 200);
         for (long seed = first; seed < first + seeds; seed++) {
