@@ -101,14 +101,12 @@ class ArchitectureTest {
             .that().areDeclaredInClassesThat().resideInAPackage(RAFT_CORE + "..")
             .and().areDeclaredInClassesThat().resideOutsideOfPackage(RAFT_CORE + ".pb..")
             .should().haveModifier(JavaModifier.SYNCHRONIZED)
-            .because("the engine is confined to one thread")
-            .allowEmptyShould(true);
+            .because("the engine is confined to one thread");
 
     @ArchTest
     static final ArchRule raftHasNoVolatileFields = noFields()
             .that().areDeclaredInClassesThat().resideInAPackage(RAFT_CORE + "..")
             .and().areDeclaredInClassesThat().resideOutsideOfPackage(RAFT_CORE + ".pb..")
             .should().haveModifier(JavaModifier.VOLATILE)
-            .because("the engine is confined to one thread")
-            .allowEmptyShould(true);
+            .because("the engine is confined to one thread");
 }
