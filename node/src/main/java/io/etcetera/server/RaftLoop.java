@@ -27,6 +27,7 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -93,7 +94,11 @@ final class RaftLoop implements Runnable {
     /** Whether {@link #hardState} moved only its commit index since it was last written. */
     private boolean hardStatePending;
     private boolean leader;
-    private boolean campaignChecked;
+    private RaftRole role = RaftRole.FOLLOWER;
+    /** Whether a leader was seen since start: then this loop never campaigns on its own. */
+    private boolean electionDone;
+    /** Proposals made while no leader was known, proposed again once one is; bounded. */
+    private final ArrayDeque<RaftEvent.Propose> awaitingLeader = new ArrayDeque<>();
     private volatile boolean stopRequested;
 
     /** The configuration as of a log index. */
@@ -170,6 +175,7 @@ final class RaftLoop implements Runnable {
             if (node.hasReady()) {
                 processReady(node.ready());
                 maybeCampaign();
+                reproposeAwaitingLeader();
             }
         }
     }
@@ -200,9 +206,27 @@ final class RaftLoop implements Runnable {
         } catch (ProposalDroppedException dropped) {
             if (dropped.reason() != ProposalDroppedException.Reason.NO_LEADER) {
                 waits.fail(propose.id(), RequestFailedException.of(Reason.PROPOSAL_DROPPED));
+            } else if (awaitingLeader.size() < RaftInbox.EVENTS_MAX) {
+                // etcd 3.4 holds a proposal made without a leader until one is elected or the
+                // request times out; so does this loop.
+                awaitingLeader.add(propose);
+            } else {
+                waits.fail(propose.id(), RequestFailedException.of(Reason.TOO_MANY_REQUESTS));
             }
-            // Without a leader etcd 3.4 holds a proposal until its deadline: so does the
-            // registry, which then answers "request timed out".
+        }
+    }
+
+    /** Proposes again what waited for a leader, once one is known. */
+    private void reproposeAwaitingLeader() {
+        if (awaitingLeader.isEmpty() || readyHandler.leaderId() == 0) {
+            return;
+        }
+        List<RaftEvent.Propose> waiting = new ArrayList<>(awaitingLeader);
+        awaitingLeader.clear();
+        for (RaftEvent.Propose propose : waiting) {
+            if (waits.isWaiting(propose.id())) {
+                propose(propose);
+            }
         }
     }
 
@@ -226,6 +250,7 @@ final class RaftLoop implements Runnable {
     private void processReady(Ready ready) throws IOException, InterruptedException {
         long nowMillis = clock.millis();
         ready.softState().ifPresent(state -> {
+            role = state.role();
             leader = state.role() == RaftRole.LEADER;
             readyHandler.onSoftState(state, nowMillis);
         });
@@ -320,17 +345,15 @@ final class RaftLoop implements Runnable {
      * single-node cluster); a member of a larger cluster waits for its election timeout.
      */
     private void maybeCampaign() {
-        if (campaignChecked) {
+        if (electionDone) {
             return;
         }
         ConfState current = confHistory.getLast().confState();
-        if (current.getVotersCount() == 0) {
-            return; // the configuration comes with the first committed entries
-        }
-        campaignChecked = true;
-        if (current.getVotersCount() == 1 && current.getVoters(0) == memberId
-                && current.getVotersOutgoingCount() == 0) {
-            node.campaign();
+        if (readyHandler.leaderId() != 0 || current.getVotersCount() > 1) {
+            electionDone = true;
+        } else if (role == RaftRole.FOLLOWER && current.getVotersCount() == 1
+                && current.getVoters(0) == memberId && current.getVotersOutgoingCount() == 0) {
+            node.campaign(); // a no-op until the configuration's conf changes are applied
         }
     }
 

@@ -18,9 +18,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A read must join a round asked for after it arrived (an earlier round's index may be older
  * than a write the read must see), hence two slots: the round in flight, and the reads for the
- * next one. As in etcd, a round is resent every {@link #RETRY_MILLIS} until answered, fails with
- * {@code leader changed} when the leader changes and with {@code request timed out} after the
- * request timeout.
+ * next one. As in etcd, a round is resent every {@link #RETRY_MILLIS} until answered and fails with
+ * {@code request timed out} after the request timeout; unlike etcd, which fails it with {@code
+ * leader changed}, a round is resent to a new leader at once.
  *
  * <p>Thread-safe: reads arrive on any thread, read states on the raft loop, sweeps on the server
  * loop; the two slots are guarded by this object's monitor, never held while completing futures.
@@ -122,17 +122,21 @@ final class ReadIndexBatcher {
         }
     }
 
-    /** Raft loop: the leader changed; the round in flight cannot be confirmed. */
-    void onLeaderChange() {
-        Round failed;
+    /**
+     * Raft loop: the leader changed. The round in flight may never be answered by the old leader,
+     * so it is sent again at once when a new leader is known (its reads all arrived before, so a
+     * read index from the new leader serves them); without a leader it waits for the next sweep.
+     */
+    void onLeaderChange(long newLeader) {
+        Round resend = null;
         synchronized (this) {
-            failed = inFlight;
-            inFlight = null;
+            if (inFlight != null && newLeader != 0) {
+                inFlight.sentMillis = clock.millis();
+                resend = inFlight;
+            }
         }
-        if (failed != null) {
-            failed.reads.completeExceptionally(
-                    RequestFailedException.of(Reason.LEADER_CHANGED));
-            startNextRound();
+        if (resend != null) {
+            send(resend);
         }
     }
 

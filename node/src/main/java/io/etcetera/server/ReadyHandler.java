@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 /**
  * What the raft loop reports about each Ready (etcd's {@code raftReadyHandler}): the leader, the
  * term and committed index, leadership changes. On a change of leadership it pauses or resumes the
- * leader-only background work (the auto-compactor, the lease reaper) and fails the read-index round
- * in flight, which the old leader can no longer confirm.
+ * leader-only background work (the auto-compactor, the lease reaper) and resends the read-index
+ * round in flight, which the old leader may no longer answer.
  *
  * <p>Written only by the raft loop; read by any thread through the volatile getters. Metrics
  * (issue 7) read the same getters. MoveLeader waits for a leader here ({@link #awaitLeader}); the
@@ -60,10 +60,10 @@ final class ReadyHandler {
             leaderChanges++;
             leaderElectedMillis = nowMillis;
         }
-        if (state.leader() != previousLeader) {
-            reads.onLeaderChange();
-        }
         leaderId = state.leader();
+        if (state.leader() != previousLeader) {
+            reads.onLeaderChange(state.leader());
+        }
         leader = state.role() == RaftRole.LEADER && state.leader() == memberId;
         if (leader != wasLeader) {
             for (Consumer<Boolean> listener : leadershipListeners) {

@@ -91,6 +91,11 @@ final class WaitRegistry {
         deadlines.clear();
     }
 
+    /** Whether request {@code id} still waits for its result. */
+    boolean isWaiting(long id) {
+        return pending.containsKey(id);
+    }
+
     /** Requests waiting now. */
     int size() {
         return pending.size();
