@@ -36,7 +36,8 @@ final class MainSnapshotRestore {
     /** Runs {@code arguments} (after {@code snapshot}); returns the exit status. */
     static int run(List<String> arguments, PrintStream out, PrintStream err) {
         if (arguments.isEmpty() || !arguments.get(0).equals("restore")) {
-            err.println("Error: unknown command " + arguments + " (etcetera snapshot restore FILE)");
+            err.println("Error: unknown command " + arguments
+                    + " (etcetera snapshot restore FILE)");
             return 1;
         }
         try {

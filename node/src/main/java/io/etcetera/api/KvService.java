@@ -14,6 +14,9 @@ import io.etcd.jetcd.api.TxnResponse;
 import io.etcetera.server.RaftKv;
 import io.grpc.stub.StreamObserver;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
 /**
  * etcd's KV service ({@code v3rpc/key.go}): etcd's request checks, then the member's {@link
  * RaftKv}. Runs on the client port's I/O threads and never blocks: each call is answered when the
@@ -31,47 +34,38 @@ final class KvService implements KVGrpc.AsyncService {
 
     @Override
     public void range(RangeRequest request, StreamObserver<RangeResponse> observer) {
-        EtcdError refused = KvRequestChecks.checkRange(request);
-        if (refused != null) {
-            observer.onError(refused.exception());
-            return;
-        }
-        Replies.send(kv.range(request, Replies.callExecutor()), observer);
+        reply(KvRequestChecks.checkRange(request),
+                () -> kv.range(request, Replies.callExecutor()), observer);
     }
 
     @Override
     public void put(PutRequest request, StreamObserver<PutResponse> observer) {
-        EtcdError refused = KvRequestChecks.checkPut(request);
-        if (refused != null) {
-            observer.onError(refused.exception());
-            return;
-        }
-        Replies.send(kv.put(request), observer);
+        reply(KvRequestChecks.checkPut(request), () -> kv.put(request), observer);
     }
 
     @Override
     public void deleteRange(DeleteRangeRequest request,
             StreamObserver<DeleteRangeResponse> observer) {
-        EtcdError refused = KvRequestChecks.checkDeleteRange(request);
-        if (refused != null) {
-            observer.onError(refused.exception());
-            return;
-        }
-        Replies.send(kv.deleteRange(request), observer);
+        reply(KvRequestChecks.checkDeleteRange(request), () -> kv.deleteRange(request), observer);
     }
 
     @Override
     public void txn(TxnRequest request, StreamObserver<TxnResponse> observer) {
-        EtcdError refused = checks.checkTxn(request);
-        if (refused != null) {
-            observer.onError(refused.exception());
-            return;
-        }
-        Replies.send(kv.txn(request, Replies.callExecutor()), observer);
+        reply(checks.checkTxn(request), () -> kv.txn(request, Replies.callExecutor()), observer);
     }
 
     @Override
     public void compact(CompactionRequest request, StreamObserver<CompactionResponse> observer) {
         Replies.send(kv.compact(request), observer);
+    }
+
+    /** Refuses with etcd's error when the checks did, else answers with the server's result. */
+    private static <T> void reply(EtcdError refused, Supplier<CompletableFuture<T>> call,
+            StreamObserver<T> observer) {
+        if (refused != null) {
+            observer.onError(refused.exception());
+        } else {
+            Replies.send(call.get(), observer);
+        }
     }
 }

@@ -17,16 +17,31 @@ final class Replies {
 
     private Replies() {}
 
-    /** Answers {@code observer} with {@code result}'s value, or with etcd's error for it. */
+    /**
+     * Answers {@code observer} with {@code result}'s value, or with etcd's error for it. A result
+     * not ready yet is answered on the I/O thread the call came in on: the thread that completes
+     * it (the apply thread, for writes) only hands the answer over, and serializing and writing
+     * responses never slows the member's serial threads.
+     */
     static <T> void send(CompletableFuture<T> result, StreamObserver<T> observer) {
-        result.whenComplete((response, failure) -> {
-            if (failure == null) {
-                observer.onNext(response);
-                observer.onCompleted();
-            } else {
-                observer.onError(ServerErrors.toStatus(failure));
-            }
-        });
+        if (result.isDone()) {
+            answer(result, observer);
+        } else {
+            result.whenCompleteAsync((response, failure) -> answer(result, observer),
+                    callExecutor());
+        }
+    }
+
+    private static <T> void answer(CompletableFuture<T> result, StreamObserver<T> observer) {
+        T response;
+        try {
+            response = result.join();
+        } catch (RuntimeException failure) {
+            observer.onError(ServerErrors.toStatus(failure));
+            return;
+        }
+        observer.onNext(response);
+        observer.onCompleted();
     }
 
     /**

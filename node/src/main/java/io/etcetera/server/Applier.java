@@ -103,7 +103,8 @@ final class Applier {
                     membership.apply(batch, change);
                     ids[answered] = change.getId();
                     results[answered++] = change;
-                } else if (entry.getType() == EntryType.ENTRY_NORMAL && !entry.getData().isEmpty()) {
+                } else if (entry.getType() == EntryType.ENTRY_NORMAL
+                        && !entry.getData().isEmpty()) {
                     RaftRequest request = RaftRequest.parseFrom(entry.getData());
                     compacted |= request.hasCompaction();
                     ids[answered] = request.getId();

@@ -170,7 +170,8 @@ public final class Member implements AutoCloseable {
         RaftParts parts = null;
         MvccStore store = null;
         try {
-            parts = RaftStorage.exists(dataDir) ? RaftStorage.restart(dataDir, settings, preallocate)
+            parts = RaftStorage.exists(dataDir)
+                    ? RaftStorage.restart(dataDir, settings, preallocate)
                     : RaftStorage.bootstrap(config, dataDir, settings, preallocate);
             deleteCheckpoints(dataDir);
             store = MvccStore.open(dataDir.db());

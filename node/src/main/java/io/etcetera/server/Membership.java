@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * The cluster's members as the applied log defines them (etcd's {@code RaftCluster}): added and
- * removed by committed conf changes, whose context carries the {@link MemberRecord}, and given their
- * name and client URLs by each member's published attributes. Kept in the store's records, so it
+ * removed by committed conf changes, whose context carries the {@link MemberRecord}, and given
+ * their name and client URLs by each member's published attributes. Kept in the store's records, so it
  * is exactly as durable as the applied index that covers it.
  *
  * <p>Written by the apply thread inside an apply batch; read by any thread through an immutable

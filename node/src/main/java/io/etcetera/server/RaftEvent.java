@@ -12,7 +12,7 @@ import io.etcetera.raft.pb.Message;
  */
 sealed interface RaftEvent {
 
-    /** A client request to append: {@code data} is an encoded {@code RaftRequest} with {@code id}. */
+    /** A client request to append: {@code data}, an encoded {@code RaftRequest} with {@code id}. */
     record Propose(long id, ByteString data) implements RaftEvent {}
 
     /** A message from a peer (the transport's entry point). */

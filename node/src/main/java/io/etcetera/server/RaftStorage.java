@@ -87,7 +87,8 @@ final class RaftStorage {
     }
 
     /** The members of a new cluster, sorted by ID, as etcd's {@code NewClusterFromURLsMap}. */
-    static List<MemberRecord> initialMembers(Map<String, List<EtcdUrl>> peerUrlsByName, String token) {
+    static List<MemberRecord> initialMembers(Map<String, List<EtcdUrl>> peerUrlsByName,
+            String token) {
         List<MemberRecord> members = new ArrayList<>();
         peerUrlsByName.forEach((name, urls) -> members.add(MemberRecord.newBuilder()
                 .setId(MemberIds.memberId(urls, token)).setName(name)

@@ -45,7 +45,7 @@ public final class RequestFailedException extends RuntimeException {
         TIMEOUT,
         TIMEOUT_DUE_TO_LEADER_FAIL,
         BAD_LEADER_TRANSFEREE,
-        /** Raft refused the proposal (leader transfer, uncommitted tail full): "raft proposal dropped". */
+        /** Raft refused the proposal (a leader transfer, a full uncommitted tail). */
         PROPOSAL_DROPPED
     }
 
