@@ -113,8 +113,7 @@ final class ExpirySchedule {
                 queueExpiry(lease, lease.expiryNanos);
                 continue;
             }
-            Invariants.check(
-                    lease.isExpired(now), "lease %x due before its expiry", lease.id);
+            Invariants.check(lease.isExpired(now), "lease %x due before its expiry", lease.id);
             queueExpiry(lease, plusSaturated(now, expiredRetryNanos));
             expired[count++] = lease.id;
         }
@@ -224,7 +223,7 @@ final class ExpirySchedule {
     }
 
     /** {@code a + b} for {@code b >= 0}, held below {@link Lease#FOREVER}. */
-    static long plusSaturated(long a, long b) {
+    private static long plusSaturated(long a, long b) {
         return a > Lease.FOREVER - 1 - b ? Lease.FOREVER - 1 : a + b;
     }
 

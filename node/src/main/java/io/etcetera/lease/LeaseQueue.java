@@ -15,8 +15,9 @@ import java.util.Arrays;
  * Lessor}). Pairs are two parallel {@code long} arrays, so a push allocates nothing until the heap
  * grows.
  *
- * <p>Invariant: every parent's pair is less than or equal to its children's. Not thread-safe:
- * guarded by the lessor's lock.
+ * <p>Heap order: every parent's pair is less than or equal to its children's, which {@code
+ * LeaseQueueTest} checks against {@link java.util.PriorityQueue}. Not thread-safe: guarded by
+ * the lessor's lock.
  */
 final class LeaseQueue {
 
@@ -39,18 +40,17 @@ final class LeaseQueue {
             times = Arrays.copyOf(times, size * 2);
             ids = Arrays.copyOf(ids, size * 2);
         }
-        int child = size++;
-        while (child > 0) {
-            int parent = (child - 1) / 2;
+        int hole = size++;
+        while (hole > 0) {
+            int parent = (hole - 1) / 2;
             if (!less(timeNanos, id, times[parent], ids[parent])) {
                 break;
             }
-            times[child] = times[parent];
-            ids[child] = ids[parent];
-            child = parent;
+            move(parent, hole);
+            hole = parent;
         }
-        times[child] = timeNanos;
-        ids[child] = id;
+        times[hole] = timeNanos;
+        ids[hole] = id;
     }
 
     /** The earliest time in the queue; only when not empty. */
@@ -71,12 +71,9 @@ final class LeaseQueue {
         size--;
         long time = times[size];
         long id = ids[size];
-        int parent = 0;
-        while (true) {
-            int child = 2 * parent + 1;
-            if (child >= size) {
-                break;
-            }
+        int hole = 0;
+        while (2 * hole + 1 < size) {
+            int child = 2 * hole + 1;
             int right = child + 1;
             if (right < size && less(times[right], ids[right], times[child], ids[child])) {
                 child = right;
@@ -84,12 +81,11 @@ final class LeaseQueue {
             if (!less(times[child], ids[child], time, id)) {
                 break;
             }
-            times[parent] = times[child];
-            ids[parent] = ids[child];
-            parent = child;
+            move(child, hole);
+            hole = child;
         }
-        times[parent] = time;
-        ids[parent] = id;
+        times[hole] = time;
+        ids[hole] = id;
     }
 
     /** Empties the queue and gives back memory a burst of renewals may have taken. */
@@ -97,6 +93,11 @@ final class LeaseQueue {
         size = 0;
         times = new long[CAPACITY_INITIAL];
         ids = new long[CAPACITY_INITIAL];
+    }
+
+    private void move(int from, int to) {
+        times[to] = times[from];
+        ids[to] = ids[from];
     }
 
     private static boolean less(long time, long id, long otherTime, long otherId) {

@@ -155,11 +155,9 @@ class LessorTest {
         grant(lessor, 1, 10);
 
         clock.advanceNanos(10 * SECOND_NANOS - 1);
-        assertThat(lessor.expiredLeases()).isEmpty();
-        assertThat(lessor.timeToLive(1)).isEqualTo(new LeaseStatus(1, 10, 0));
 
-        clock.advanceNanos(1);
-        assertThat(lessor.expiredLeases()).containsExactly(1);
+        assertThat(lessor.timeToLive(1)).isEqualTo(new LeaseStatus(1, 10, 0));
+        assertExpiresAfter(lessor, 1, 1);
     }
 
     @Test
@@ -194,10 +192,7 @@ class LessorTest {
         Renewal renewal = lessor.renew(1);
 
         assertThat(renewal).isEqualTo(new Renewal(10, Optional.empty()));
-        clock.advanceNanos(10 * SECOND_NANOS - 1);
-        assertThat(lessor.expiredLeases()).isEmpty();
-        clock.advanceNanos(1);
-        assertThat(lessor.expiredLeases()).containsExactly(1);
+        assertExpiresAfter(lessor, 1, 10 * SECOND_NANOS);
     }
 
     @Test
@@ -209,10 +204,7 @@ class LessorTest {
         lessor.promote();
 
         assertThat(lessor.timeToLive(1).remainingTtlSeconds()).isEqualTo(11);
-        clock.advanceNanos(11 * SECOND_NANOS - 1);
-        assertThat(lessor.expiredLeases()).isEmpty();
-        clock.advanceNanos(1);
-        assertThat(lessor.expiredLeases()).containsExactly(1);
+        assertExpiresAfter(lessor, 1, 11 * SECOND_NANOS);
     }
 
     @Test
@@ -223,10 +215,7 @@ class LessorTest {
 
         lessor.renew(1);
 
-        clock.advanceNanos(10 * SECOND_NANOS - 1);
-        assertThat(lessor.expiredLeases()).isEmpty();
-        clock.advanceNanos(1);
-        assertThat(lessor.expiredLeases()).containsExactly(1);
+        assertExpiresAfter(lessor, 1, 10 * SECOND_NANOS);
     }
 
     @Test
@@ -285,11 +274,7 @@ class LessorTest {
         clock.advanceSeconds(10);
         assertThat(lessor.expiredLeases()).containsExactly(1);
 
-        assertThat(lessor.expiredLeases()).isEmpty();
-        clock.advanceNanos(3 * SECOND_NANOS - 1);
-        assertThat(lessor.expiredLeases()).isEmpty();
-        clock.advanceNanos(1);
-        assertThat(lessor.expiredLeases()).containsExactly(1);
+        assertExpiresAfter(lessor, 1, 3 * SECOND_NANOS);
 
         revoke(lessor, 1);
         clock.advanceSeconds(60);
@@ -472,6 +457,15 @@ class LessorTest {
         assertThat(Lessor.chooseId(() -> draws[next[0]++])).isEqualTo(Long.MAX_VALUE - 4);
         assertThatThrownBy(() -> Lessor.chooseId(() -> 0))
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    /** Lease {@code id} is handed out {@code nanos} from now, not a nanosecond earlier. */
+    private void assertExpiresAfter(Lessor lessor, long id, long nanos) {
+        assertThat(lessor.expiredLeases()).isEmpty();
+        clock.advanceNanos(nanos - 1);
+        assertThat(lessor.expiredLeases()).isEmpty();
+        clock.advanceNanos(1);
+        assertThat(lessor.expiredLeases()).containsExactly(id);
     }
 
     private static LeaseException catchLease(Runnable call) {
