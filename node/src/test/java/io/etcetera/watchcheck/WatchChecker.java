@@ -86,6 +86,9 @@ public final class WatchChecker {
         List<History.Entry> expected;
         final Map<EventId, Integer> indexOf = new HashMap<>();
         final BitSet delivered = new BitSet();
+
+        /** Expected events already reported as skipped, not to be reported again as missing. */
+        final BitSet reported = new BitSet();
         final List<Event> fragments = new ArrayList<>();
 
         /** The index in {@link #expected} of the next event due. */
@@ -237,6 +240,7 @@ public final class WatchChecker {
                 Guarantee broken = deliveredCount == 0 ? Guarantee.RESUMABLE : Guarantee.RELIABLE;
                 violate(broken, index, (at - next) + " events skipped before " + what
                         + ", from " + describe(expected.get(next).event()));
+                reported.set(next, at);
             }
             delivered.set(at);
             deliveredCount++;
@@ -290,9 +294,11 @@ public final class WatchChecker {
                 }
                 return;
             }
-            int missing = expected.size() - delivered.cardinality();
+            BitSet accounted = (BitSet) delivered.clone();
+            accounted.or(reported);
+            int missing = expected.size() - accounted.cardinality();
             if (missing > 0) {
-                History.Entry first = expected.get(delivered.nextClearBit(0));
+                History.Entry first = expected.get(accounted.nextClearBit(0));
                 violate(Guarantee.RELIABLE, watch.responses().size(), missing
                         + " events never arrived, the first " + describe(first.event()));
             }

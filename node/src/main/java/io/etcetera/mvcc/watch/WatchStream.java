@@ -171,6 +171,16 @@ public final class WatchStream implements AutoCloseable {
         }
     }
 
+    /** Event responses (and fragments) waiting to be drained. */
+    public int queuedEventResponseCount() {
+        queueLock.lock();
+        try {
+            return eventResponseCount;
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
     /** Serialized bytes of the event responses waiting to be drained. */
     public long queuedEventBytes() {
         queueLock.lock();
