@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The committed writes of a store from its first revision on, as the events each revision made,
- * in commit order (within a revision, in the order the txn changed keys). The checker takes it as
- * the truth and derives from it, by replaying it over an empty store, the pair each key held
- * before each event (what prev_kv must be).
+ * The committed writes of a store from its first revision on, as the events each revision made, in
+ * commit order (within a revision, in the order the txn changed keys). The checker takes it as the
+ * truth and derives from it, by replaying it over an empty store, the pair each key held before
+ * each event (what prev_kv must be).
  *
  * <p>Immutable once built.
  */

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One watcher as a client saw it: its spec and every response addressed to it (its own watch ID,
- * or -1 for a stream-wide progress notification), in arrival order, from its created response on.
+ * One watcher as a client saw it: its spec and every response addressed to it (its own watch ID, or
+ * -1 for a stream-wide progress notification), in arrival order, from its created response on.
  *
  * <p>Not thread-safe: a recorder appends, then the checker reads.
  */

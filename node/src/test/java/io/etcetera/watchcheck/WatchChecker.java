@@ -20,9 +20,9 @@ import java.util.Map;
  * event is the committed one and matches the watch, and the protocol around them. Fragments are
  * joined before checking, as a client joins them.
  *
- * <p>{@link #check} finds what is wrong in what arrived so far (a watcher may still be catching
- * up: what it got must be a gap-free prefix); {@link #checkComplete} also requires every expected
- * event up to the end of the history, for a watcher that was given time to catch up.
+ * <p>{@link #check} finds what is wrong in what arrived so far (a watcher may still be catching up:
+ * what it got must be a gap-free prefix); {@link #checkComplete} also requires every expected event
+ * up to the end of the history, for a watcher that was given time to catch up.
  *
  * <p>Stateless between calls; not thread-safe within one.
  */
@@ -89,6 +89,7 @@ public final class WatchChecker {
 
         /** Expected events already reported as skipped, not to be reported again as missing. */
         final BitSet reported = new BitSet();
+
         final List<Event> fragments = new ArrayList<>();
 
         /** The index in {@link #expected} of the next event due. */
@@ -211,7 +212,10 @@ public final class WatchChecker {
             long revision = event.getKv().getModRevision();
             String what = describe(event);
             if (headerRevision < revision) {
-                violate(Guarantee.PROTOCOL, index, what + " under header revision " + headerRevision);
+                violate(
+                        Guarantee.PROTOCOL,
+                        index,
+                        what + " under header revision " + headerRevision);
             }
             if (!spec.contains(event.getKv().getKey()) || !spec.passes(event)) {
                 violate(Guarantee.MATCHING, index, what + " is outside the watch or filtered");
@@ -238,8 +242,14 @@ public final class WatchChecker {
                 violate(Guarantee.ORDERED, index, what + " arrived after later events");
             } else if (at > next) {
                 Guarantee broken = deliveredCount == 0 ? Guarantee.RESUMABLE : Guarantee.RELIABLE;
-                violate(broken, index, (at - next) + " events skipped before " + what
-                        + ", from " + describe(expected.get(next).event()));
+                violate(
+                        broken,
+                        index,
+                        (at - next)
+                                + " events skipped before "
+                                + what
+                                + ", from "
+                                + describe(expected.get(next).event()));
                 reported.set(next, at);
             }
             delivered.set(at);
@@ -253,8 +263,10 @@ public final class WatchChecker {
             String what = describe(event);
             KeyValue kv = event.getKv();
             if (event.getType() != entry.event().getType() || !kv.equals(entry.event().getKv())) {
-                violate(Guarantee.MATCHING, index, what + " differs from the committed "
-                        + entry.event().getKv());
+                violate(
+                        Guarantee.MATCHING,
+                        index,
+                        what + " differs from the committed " + entry.event().getKv());
             }
             KeyValue before = entry.before();
             if (!spec.prevKv() && event.hasPrevKv()) {
@@ -262,15 +274,23 @@ public final class WatchChecker {
             } else if (spec.prevKv() && before == null && event.hasPrevKv()) {
                 violate(Guarantee.PREV_KV, index, what + " has a prev_kv for a new key");
             } else if (spec.prevKv() && before != null && !before.equals(event.getPrevKv())) {
-                violate(Guarantee.PREV_KV, index, what + " has prev_kv " + event.getPrevKv()
-                        + " instead of " + before);
+                violate(
+                        Guarantee.PREV_KV,
+                        index,
+                        what + " has prev_kv " + event.getPrevKv() + " instead of " + before);
             }
             if (event.getType() == Event.EventType.PUT) {
                 boolean creates = kv.getCreateRevision() == kv.getModRevision();
                 if (creates != (kv.getVersion() == 1) || creates != (before == null)) {
-                    violate(Guarantee.CREATE_EVENT, index, what + " has create revision "
-                            + kv.getCreateRevision() + " and version " + kv.getVersion()
-                            + (before == null ? " for a new key" : " for an existing key"));
+                    violate(
+                            Guarantee.CREATE_EVENT,
+                            index,
+                            what
+                                    + " has create revision "
+                                    + kv.getCreateRevision()
+                                    + " and version "
+                                    + kv.getVersion()
+                                    + (before == null ? " for a new key" : " for an existing key"));
                 }
             }
         }
@@ -280,8 +300,14 @@ public final class WatchChecker {
             long revision = last.getKv().getModRevision();
             for (int i = next; i < expected.size() && expected.get(i).revision() == revision; i++) {
                 if (!delivered.get(i)) {
-                    violate(Guarantee.ATOMIC, index, "revision " + revision
-                            + " split: " + describe(expected.get(i).event()) + " not in it");
+                    violate(
+                            Guarantee.ATOMIC,
+                            index,
+                            "revision "
+                                    + revision
+                                    + " split: "
+                                    + describe(expected.get(i).event())
+                                    + " not in it");
                     return;
                 }
             }
@@ -299,8 +325,10 @@ public final class WatchChecker {
             int missing = expected.size() - accounted.cardinality();
             if (missing > 0) {
                 History.Entry first = expected.get(accounted.nextClearBit(0));
-                violate(Guarantee.RELIABLE, watch.responses().size(), missing
-                        + " events never arrived, the first " + describe(first.event()));
+                violate(
+                        Guarantee.RELIABLE,
+                        watch.responses().size(),
+                        missing + " events never arrived, the first " + describe(first.event()));
             }
         }
 

@@ -87,7 +87,8 @@ class WatchCheckerTest {
         return History.of(committed);
     }
 
-    private static final WatchSpec ALL = new WatchSpec(bytes("a"), bytes("d"), 2, false, false, true);
+    private static final WatchSpec ALL =
+            new WatchSpec(bytes("a"), bytes("d"), 2, false, false, true);
 
     private static WatchResponse header(long revision) {
         return WatchResponse.newBuilder()
@@ -111,7 +112,8 @@ class WatchCheckerTest {
         List<Event> expected = history().expectedEvents(spec, spec.startRevision());
         int from = 0;
         for (int i = 1; i <= expected.size(); i++) {
-            if (i == expected.size() || revisionOf(expected.get(i)) != revisionOf(expected.get(from))) {
+            if (i == expected.size()
+                    || revisionOf(expected.get(i)) != revisionOf(expected.get(from))) {
                 responses.add(events(expected.subList(from, i)));
                 from = i;
             }
@@ -151,10 +153,14 @@ class WatchCheckerTest {
 
     @Test
     void aMissingEventBreaksReliable() {
-        assertThat(broken(ALL, responses -> {
-            responses.remove(3);
-            return responses;
-        })).containsExactly(Guarantee.RELIABLE);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    responses.remove(3);
+                                    return responses;
+                                }))
+                .containsExactly(Guarantee.RELIABLE);
     }
 
     @Test
@@ -171,64 +177,98 @@ class WatchCheckerTest {
 
     @Test
     void skippedFirstEventsBreakResumable() {
-        assertThat(broken(ALL, responses -> {
-            responses.remove(1);
-            return responses;
-        })).containsExactly(Guarantee.RESUMABLE);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    responses.remove(1);
+                                    return responses;
+                                }))
+                .containsExactly(Guarantee.RESUMABLE);
     }
 
     @Test
     void anEventBeforeTheStartRevisionBreaksResumable() {
         WatchSpec fromFour = new WatchSpec(bytes("a"), bytes("d"), 4, false, false, true);
         Event early = history().expectedEvents(ALL, 2).get(0);
-        assertThat(broken(fromFour, responses -> {
-            responses.add(1, events(List.of(early)));
-            return responses;
-        })).containsExactly(Guarantee.RESUMABLE);
+        assertThat(
+                        broken(
+                                fromFour,
+                                responses -> {
+                                    responses.add(1, events(List.of(early)));
+                                    return responses;
+                                }))
+                .containsExactly(Guarantee.RESUMABLE);
     }
 
     @Test
     void aRepeatedEventBreaksUnique() {
-        assertThat(broken(ALL, responses -> {
-            responses.add(3, responses.get(2));
-            return responses;
-        })).contains(Guarantee.UNIQUE);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    responses.add(3, responses.get(2));
+                                    return responses;
+                                }))
+                .contains(Guarantee.UNIQUE);
     }
 
     @Test
     void swappedResponsesBreakOrdered() {
-        assertThat(broken(ALL, responses -> {
-            WatchResponse second = responses.get(2);
-            responses.set(2, responses.get(3));
-            responses.set(3, second);
-            return responses;
-        })).contains(Guarantee.ORDERED);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    WatchResponse second = responses.get(2);
+                                    responses.set(2, responses.get(3));
+                                    responses.set(3, second);
+                                    return responses;
+                                }))
+                .contains(Guarantee.ORDERED);
     }
 
     @Test
     void aRevisionSplitAcrossResponsesBreaksAtomic() {
-        assertThat(broken(ALL, responses -> {
-            WatchResponse txn = responses.get(4);
-            assertThat(txn.getEventsCount()).isEqualTo(2);
-            responses.set(4, withEvents(txn, txn.getEventsList().subList(0, 1)));
-            responses.add(5, withEvents(txn, txn.getEventsList().subList(1, 2)));
-            return responses;
-        })).containsExactly(Guarantee.ATOMIC);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    WatchResponse txn = responses.get(4);
+                                    assertThat(txn.getEventsCount()).isEqualTo(2);
+                                    responses.set(
+                                            4, withEvents(txn, txn.getEventsList().subList(0, 1)));
+                                    responses.add(
+                                            5, withEvents(txn, txn.getEventsList().subList(1, 2)));
+                                    return responses;
+                                }))
+                .containsExactly(Guarantee.ATOMIC);
     }
 
     @Test
     void aRevisionSplitIntoFragmentsIsJoinedAndPasses() {
-        assertThat(broken(ALL, responses -> {
-            WatchResponse txn = responses.get(4);
-            WatchResponse first = withEvents(txn, txn.getEventsList().subList(0, 1));
-            responses.set(4, fragment(first));
-            responses.add(5, withEvents(txn, txn.getEventsList().subList(1, 2)));
-            return responses;
-        })).isEmpty();
-        assertThat(broken(ALL, responses -> {
-            responses.set(responses.size() - 1, fragment(responses.get(responses.size() - 1)));
-            return responses;
-        })).contains(Guarantee.ATOMIC);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    WatchResponse txn = responses.get(4);
+                                    WatchResponse first =
+                                            withEvents(txn, txn.getEventsList().subList(0, 1));
+                                    responses.set(4, fragment(first));
+                                    responses.add(
+                                            5, withEvents(txn, txn.getEventsList().subList(1, 2)));
+                                    return responses;
+                                }))
+                .isEmpty();
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    responses.set(
+                                            responses.size() - 1,
+                                            fragment(responses.get(responses.size() - 1)));
+                                    return responses;
+                                }))
+                .contains(Guarantee.ATOMIC);
     }
 
     private static WatchResponse fragment(WatchResponse response) {
@@ -246,105 +286,198 @@ class WatchCheckerTest {
 
     @Test
     void progressBeforeEventsItCoversBreaksBookmarkable() {
-        assertThat(broken(ALL, responses -> {
-            responses.add(2, header(5));
-            return responses;
-        })).contains(Guarantee.BOOKMARKABLE);
-        assertThat(broken(ALL, responses -> {
-            responses.add(responses.size(), header(8));
-            responses.add(responses.get(responses.size() - 2));
-            return responses;
-        })).contains(Guarantee.BOOKMARKABLE, Guarantee.UNIQUE);
-        assertThat(broken(ALL, responses -> {
-            responses.add(3, header(3));
-            return responses;
-        })).isEmpty();
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    responses.add(2, header(5));
+                                    return responses;
+                                }))
+                .contains(Guarantee.BOOKMARKABLE);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    responses.add(responses.size(), header(8));
+                                    responses.add(responses.get(responses.size() - 2));
+                                    return responses;
+                                }))
+                .contains(Guarantee.BOOKMARKABLE, Guarantee.UNIQUE);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    responses.add(3, header(3));
+                                    return responses;
+                                }))
+                .isEmpty();
     }
 
     @Test
     void aWrongOrMissingOrUnaskedPrevKvBreaksPrevKv() {
-        assertThat(broken(ALL, responses -> {
-            WatchResponse update = responses.get(3);
-            Event changed =
-                    update.getEvents(0).toBuilder()
-                            .setPrevKv(update.getEvents(0).getPrevKv().toBuilder().setValue(bytes("x")))
-                            .build();
-            responses.set(3, withEvents(update, List.of(changed)));
-            return responses;
-        })).containsExactly(Guarantee.PREV_KV);
-        assertThat(broken(ALL, responses -> {
-            WatchResponse update = responses.get(3);
-            responses.set(3, withEvents(update, List.of(update.getEvents(0).toBuilder().clearPrevKv().build())));
-            return responses;
-        })).containsExactly(Guarantee.PREV_KV);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    WatchResponse update = responses.get(3);
+                                    Event changed =
+                                            update.getEvents(0).toBuilder()
+                                                    .setPrevKv(
+                                                            update
+                                                                    .getEvents(0)
+                                                                    .getPrevKv()
+                                                                    .toBuilder()
+                                                                    .setValue(bytes("x")))
+                                                    .build();
+                                    responses.set(3, withEvents(update, List.of(changed)));
+                                    return responses;
+                                }))
+                .containsExactly(Guarantee.PREV_KV);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    WatchResponse update = responses.get(3);
+                                    responses.set(
+                                            3,
+                                            withEvents(
+                                                    update,
+                                                    List.of(
+                                                            update.getEvents(0).toBuilder()
+                                                                    .clearPrevKv()
+                                                                    .build())));
+                                    return responses;
+                                }))
+                .containsExactly(Guarantee.PREV_KV);
         WatchSpec noPrev = new WatchSpec(bytes("a"), bytes("d"), 2, false, false, false);
         Event withPrev = history().expectedEvents(ALL, 2).get(2);
-        assertThat(broken(noPrev, responses -> {
-            responses.set(3, events(List.of(withPrev)));
-            return responses;
-        })).containsExactly(Guarantee.PREV_KV);
+        assertThat(
+                        broken(
+                                noPrev,
+                                responses -> {
+                                    responses.set(3, events(List.of(withPrev)));
+                                    return responses;
+                                }))
+                .containsExactly(Guarantee.PREV_KV);
     }
 
     @Test
     void aCreateEventWithAnotherCreateRevisionBreaksCreateEvent() {
-        assertThat(broken(ALL, responses -> {
-            WatchResponse creation = responses.get(1);
-            Event changed = mapKv(creation.getEvents(0), kv -> kv.setCreateRevision(1));
-            responses.set(1, withEvents(creation, List.of(changed)));
-            return responses;
-        })).contains(Guarantee.CREATE_EVENT);
-        assertThat(broken(ALL, responses -> {
-            WatchResponse update = responses.get(3);
-            Event changed = mapKv(update.getEvents(0), kv -> kv.setVersion(1));
-            responses.set(3, withEvents(update, List.of(changed)));
-            return responses;
-        })).contains(Guarantee.CREATE_EVENT);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    WatchResponse creation = responses.get(1);
+                                    Event changed =
+                                            mapKv(
+                                                    creation.getEvents(0),
+                                                    kv -> kv.setCreateRevision(1));
+                                    responses.set(1, withEvents(creation, List.of(changed)));
+                                    return responses;
+                                }))
+                .contains(Guarantee.CREATE_EVENT);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    WatchResponse update = responses.get(3);
+                                    Event changed =
+                                            mapKv(update.getEvents(0), kv -> kv.setVersion(1));
+                                    responses.set(3, withEvents(update, List.of(changed)));
+                                    return responses;
+                                }))
+                .contains(Guarantee.CREATE_EVENT);
     }
 
     @Test
     void foreignFilteredOrAlteredEventsBreakMatching() {
         WatchSpec onlyA = new WatchSpec(bytes("a"), ByteString.EMPTY, 2, false, false, true);
         Event ofB = history().expectedEvents(ALL, 2).get(1);
-        assertThat(broken(onlyA, responses -> {
-            responses.add(2, events(List.of(ofB)));
-            return responses;
-        })).containsExactly(Guarantee.MATCHING);
+        assertThat(
+                        broken(
+                                onlyA,
+                                responses -> {
+                                    responses.add(2, events(List.of(ofB)));
+                                    return responses;
+                                }))
+                .containsExactly(Guarantee.MATCHING);
         WatchSpec noDelete = new WatchSpec(bytes("a"), bytes("d"), 2, false, true, true);
         Event deletion = history().expectedEvents(ALL, 2).get(7);
-        assertThat(broken(noDelete, responses -> {
-            responses.add(events(List.of(deletion)));
-            return responses;
-        })).containsExactly(Guarantee.MATCHING);
-        assertThat(broken(ALL, responses -> {
-            WatchResponse update = responses.get(3);
-            Event changed = mapKv(update.getEvents(0), kv -> kv.setValue(bytes("forged")));
-            responses.set(3, withEvents(update, List.of(changed)));
-            return responses;
-        })).containsExactly(Guarantee.MATCHING);
+        assertThat(
+                        broken(
+                                noDelete,
+                                responses -> {
+                                    responses.add(events(List.of(deletion)));
+                                    return responses;
+                                }))
+                .containsExactly(Guarantee.MATCHING);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    WatchResponse update = responses.get(3);
+                                    Event changed =
+                                            mapKv(
+                                                    update.getEvents(0),
+                                                    kv -> kv.setValue(bytes("forged")));
+                                    responses.set(3, withEvents(update, List.of(changed)));
+                                    return responses;
+                                }))
+                .containsExactly(Guarantee.MATCHING);
     }
 
     @Test
     void protocolBreachesAreFound() {
-        assertThat(broken(ALL, responses -> {
-            responses.add(2, header(9).toBuilder().setCanceled(true).setCompactRevision(3).build());
-            return responses;
-        })).containsExactly(Guarantee.PROTOCOL);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    responses.add(
+                                            2,
+                                            header(9).toBuilder()
+                                                    .setCanceled(true)
+                                                    .setCompactRevision(3)
+                                                    .build());
+                                    return responses;
+                                }))
+                .containsExactly(Guarantee.PROTOCOL);
         WatchSpec fromNow = new WatchSpec(bytes("a"), bytes("d"), 0, false, false, false);
-        assertThat(broken(fromNow, responses -> {
-            responses.remove(0);
-            return responses;
-        })).containsExactly(Guarantee.PROTOCOL);
-        assertThat(broken(ALL, responses -> {
-            WatchResponse last = responses.get(responses.size() - 1);
-            responses.set(responses.size() - 1, last.toBuilder().setHeader(
-                    ResponseHeader.newBuilder().setRevision(2)).build());
-            return responses;
-        })).containsExactly(Guarantee.PROTOCOL);
-        assertThat(broken(ALL, responses -> {
-            responses.subList(2, responses.size()).clear();
-            responses.add(header(9).toBuilder().setCanceled(true).setCompactRevision(7).build());
-            return responses;
-        })).isEmpty();
+        assertThat(
+                        broken(
+                                fromNow,
+                                responses -> {
+                                    responses.remove(0);
+                                    return responses;
+                                }))
+                .containsExactly(Guarantee.PROTOCOL);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    WatchResponse last = responses.get(responses.size() - 1);
+                                    responses.set(
+                                            responses.size() - 1,
+                                            last.toBuilder()
+                                                    .setHeader(
+                                                            ResponseHeader.newBuilder()
+                                                                    .setRevision(2))
+                                                    .build());
+                                    return responses;
+                                }))
+                .containsExactly(Guarantee.PROTOCOL);
+        assertThat(
+                        broken(
+                                ALL,
+                                responses -> {
+                                    responses.subList(2, responses.size()).clear();
+                                    responses.add(
+                                            header(9).toBuilder()
+                                                    .setCanceled(true)
+                                                    .setCompactRevision(7)
+                                                    .build());
+                                    return responses;
+                                }))
+                .isEmpty();
     }
 
     @Test
@@ -359,7 +492,8 @@ class WatchCheckerTest {
         recording.received(header(1).toBuilder().setWatchId(-1).build());
         recording.received(header(1).toBuilder().setWatchId(1).setCanceled(true).build());
         recording.received(header(1).toBuilder().setWatchId(1).build());
-        assertThat(recording.watches()).extracting(w -> w.responses().size())
+        assertThat(recording.watches())
+                .extracting(w -> w.responses().size())
                 .containsExactly(2, 1, 3);
         assertThat(recording.watchId(1)).isEqualTo(-1);
         assertThat(recording.strays()).hasSize(1);

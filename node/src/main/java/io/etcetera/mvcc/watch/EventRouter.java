@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hands a revision-ordered run of events to the watchers of a {@link WatcherGroup} that want
- * them, as etcd's {@code newWatcherBatch}: each event goes, in order, to the {@link
- * Watcher#pending} list of every watcher whose range holds its key, whose {@code minRevision} it
- * reaches (so nothing is sent twice) and whose filters it passes. A watcher that did not ask for
- * prev_kv gets a copy without it, made once per event and shared.
+ * Hands a revision-ordered run of events to the watchers of a {@link WatcherGroup} that want them,
+ * as etcd's {@code newWatcherBatch}: each event goes, in order, to the {@link Watcher#pending} list
+ * of every watcher whose range holds its key, whose {@code minRevision} it reaches (so nothing is
+ * sent twice) and whose filters it passes. A watcher that did not ask for prev_kv gets a copy
+ * without it, made once per event and shared.
  *
  * <p>Cost: one {@link WatcherGroup#collect} per event, plus O(1) per matching watcher.
  *
@@ -23,8 +23,8 @@ final class EventRouter {
     private final List<Watcher> matches = new ArrayList<>();
 
     /**
-     * Routes {@code events} to the watchers of {@code group}; appends each watcher that received
-     * at least one event to {@code touched}, once. The caller takes and clears their pending lists.
+     * Routes {@code events} to the watchers of {@code group}; appends each watcher that received at
+     * least one event to {@code touched}, once. The caller takes and clears their pending lists.
      */
     void route(WatcherGroup group, List<Event> events, List<Watcher> touched) {
         for (Event event : events) {

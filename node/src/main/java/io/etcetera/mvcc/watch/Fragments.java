@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a large response for a watcher that allows fragments, as etcd's {@code sendFragments}:
- * a response of at least {@code bytesMax} with two or more events becomes consecutive responses,
- * each as large as fits under {@code bytesMax} but with at least one event, all marked as fragments
- * but the last ({@link WatchFields#isFragment}). The client joins them back into one response, so
- * a revision split across fragments still arrives whole.
+ * Splits a large response for a watcher that allows fragments, as etcd's {@code sendFragments}: a
+ * response of at least {@code bytesMax} with two or more events becomes consecutive responses, each
+ * as large as fits under {@code bytesMax} but with at least one event, all marked as fragments but
+ * the last ({@link WatchFields#isFragment}). The client joins them back into one response, so a
+ * revision split across fragments still arrives whole.
  *
  * <p>Stateless; any thread.
  */
@@ -43,7 +43,8 @@ final class Fragments {
             long bytes = baseBytes;
             int end = first;
             while (end < events.size()) {
-                long eventBytes = CodedOutputStream.computeMessageSize(EVENTS_FIELD, events.get(end));
+                long eventBytes =
+                        CodedOutputStream.computeMessageSize(EVENTS_FIELD, events.get(end));
                 if (end > first && bytes + eventBytes >= bytesMax) {
                     break;
                 }

@@ -16,14 +16,14 @@ import java.util.SplittableRandom;
  * intervals hold this key?) visits O(log n + matches) nodes in expectation. etcd keeps the same
  * thing in its {@code adt.IntervalTree}; a treap is the shortest balanced tree to write.
  *
- * <p>Worked example: intervals [a, c), [b, ∞) and [b, d) with key "c": the root's subtree max end
- * is ∞ > "c", so the walk descends; [a, c) does not hold "c" (its end is exclusive); [b, ∞) and
- * [b, d) do. A node whose subtree max end is at or before the key is skipped with its subtree, and
- * a node that starts after the key cuts off its right subtree.
+ * <p>Worked example: intervals [a, c), [b, ∞) and [b, d), and the key "c". The root's subtree max
+ * end is ∞, after "c", so the walk descends. [a, c) does not hold "c" (ends are exclusive); [b, ∞)
+ * and [b, d) do. A node whose subtree max end is at or before the key is skipped with its subtree,
+ * and a node that starts after the key cuts off its right subtree.
  *
  * <p>Invariants: BST order by (start, end); a parent's priority is at least its children's; each
- * node's {@code maxEnd} is the largest end in its subtree; no node has an empty watcher set. Checked
- * by {@link #checkInvariants()}.
+ * node's {@code maxEnd} is the largest end in its subtree; no node has an empty watcher set.
+ * Checked by {@link #checkInvariants()}.
  *
  * <p>Not thread-safe: guarded by the watchable store's lock.
  */
@@ -226,13 +226,11 @@ final class IntervalTree {
             return;
         }
         Invariants.check(!node.watchers.isEmpty(), "interval without watchers");
-        Invariants.check(
-                parent == null || parent.priority >= node.priority, "heap order broken");
+        Invariants.check(parent == null || parent.priority >= node.priority, "heap order broken");
         ByteString maxEnd = node.maxEnd;
         update(node);
         Invariants.check(
-                maxEnd == null ? node.maxEnd == null : maxEnd.equals(node.maxEnd),
-                "stale max end");
+                maxEnd == null ? node.maxEnd == null : maxEnd.equals(node.maxEnd), "stale max end");
         check(node.left, node, inOrder);
         inOrder.add(node);
         check(node.right, node, inOrder);

@@ -8,11 +8,11 @@ import java.util.List;
 
 /**
  * The events of the last few notified revisions, kept so that a watcher catching up can join the
- * synced group without racing the apply thread: the watch-sync thread reads history from a view
- * at revision V while the apply thread goes on notifying V+1, V+2, ...; under the store's lock it
- * then hands the watcher those later events from here and makes it synced in the same critical
- * section, so no event falls between history and notifications. (etcd holds its store lock across
- * the whole history read instead, which stalls writers.)
+ * synced group without racing the apply thread: the watch-sync thread reads history from a view at
+ * revision V while the apply thread goes on notifying V+1, V+2, ...; under the store's lock it then
+ * hands the watcher those later events from here and makes it synced in the same critical section,
+ * so no event falls between history and notifications. (etcd holds its store lock across the whole
+ * history read instead, which stalls writers.)
  *
  * <p>Invariant: every event of every revision in [{@link #startRevision()}, notified revision] is
  * held, in order, and the total held is at most {@code eventsMax} after each append.
@@ -44,7 +44,9 @@ final class RecentEvents {
         return eventCount;
     }
 
-    /** Holds the events of one notify call (immutable, revision-ordered, up to {@code revision}). */
+    /**
+     * Holds the events of one notify call (immutable, revision-ordered, up to {@code revision}).
+     */
     void append(List<Event> events, long revision) {
         if (!events.isEmpty()) {
             batches.addLast(new Batch(events, revision));

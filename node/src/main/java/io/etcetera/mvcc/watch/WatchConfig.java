@@ -22,8 +22,8 @@ import java.time.Duration;
  * @param syncEventsMax events one history page of a catch-up step holds (a page may exceed it by
  *     the rest of one revision, which is never split)
  * @param recentEventsMax notified events kept for watchers joining the synced group
- * @param syncInterval how long the watch-sync thread sleeps when it has nothing to do (etcd's
- *     100 ms resync period); progress ticks are this precise
+ * @param syncInterval how long the watch-sync thread sleeps when it has nothing to do (etcd's 100
+ *     ms resync period); progress ticks are this precise
  */
 public record WatchConfig(
         int streamResponsesMax,

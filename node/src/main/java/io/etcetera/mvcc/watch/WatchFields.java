@@ -12,8 +12,8 @@ import java.util.List;
  * WatchCreateRequest.watch_id} (7) and {@code fragment} (8), and {@code WatchResponse.fragment}
  * (7).
  *
- * <p>NB: protobuf keeps fields it does not know as unknown fields, on parsing and on writing, so
- * an etcd client's {@code watch_id} arrives here intact and a fragment flag set here reaches the
+ * <p>NB: protobuf keeps fields it does not know as unknown fields, on parsing and on writing, so an
+ * etcd client's {@code watch_id} arrives here intact and a fragment flag set here reaches the
  * client as etcd's field 7 (compare {@code mvcc.CompareTarget} for the txn lease target).
  *
  * <p>Stateless; any thread.
@@ -63,9 +63,7 @@ public final class WatchFields {
     /** Marks {@code response} as a fragment that more fragments follow. */
     static WatchResponse.Builder markFragment(WatchResponse.Builder response) {
         return response.setUnknownFields(
-                UnknownFieldSet.newBuilder()
-                        .addField(RESPONSE_FRAGMENT_FIELD, varint(1))
-                        .build());
+                UnknownFieldSet.newBuilder().addField(RESPONSE_FRAGMENT_FIELD, varint(1)).build());
     }
 
     private static UnknownFieldSet.Field varint(long value) {

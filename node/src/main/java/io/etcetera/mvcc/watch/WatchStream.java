@@ -1,7 +1,5 @@
 package io.etcetera.mvcc.watch;
 
-import io.etcd.jetcd.api.Event;
-import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.etcetera.invariants.Invariants;
@@ -25,10 +23,10 @@ import java.util.function.Consumer;
  *
  * <ol>
  *   <li>{@link WatchableStore#openStream} with an {@code onPending} callback when the call starts;
- *   <li>each request, in arrival order: {@link #create}, {@link #cancel}, {@link
- *       #requestProgress}, or {@link #refuse} for a create the api refused (auth); read the next
- *       request only while {@link #acceptsRequests()} (gRPC manual flow control), so a client
- *       that sends but does not read cannot grow the queue;
+ *   <li>each request, in arrival order: {@link #create}, {@link #cancel}, {@link #requestProgress},
+ *       or {@link #refuse} for a create the api refused (auth); read the next request only while
+ *       {@link #acceptsRequests()} (gRPC manual flow control), so a client that sends but does not
+ *       read cannot grow the queue;
  *   <li>whenever {@code onPending} runs, and whenever the transport is ready again: {@link #drain}
  *       while the transport is ready and drain returns as many responses as allowed;
  *   <li>{@link #close()} when the call ends, however it ends.
@@ -58,7 +56,10 @@ public final class WatchStream implements AutoCloseable {
      */
     private final Runnable onPending;
 
-    /** The progress tick period: the interval plus a jitter of up to a tenth, fixed per stream. */
+    /**
+     * The progress tick period: the interval plus a jitter of up to a tenth, fixed per stream (as
+     * etcd draws it per stream), so that streams opened together do not tick together.
+     */
     final Duration progressPeriod;
 
     // Guarded by the store's lock.
@@ -67,6 +68,8 @@ public final class WatchStream implements AutoCloseable {
     private long nextWatchId;
     boolean closed;
     int progressWatcherCount;
+
+    /** When the next progress tick is due; ticks run from the stream's opening, as etcd's. */
     Instant nextProgressTick;
 
     /** Whether a progress request waits for every watcher of this stream to be synced. */
@@ -89,18 +92,24 @@ public final class WatchStream implements AutoCloseable {
     /** Serialises drains, so that responses leave in queue order. Never held with the store's. */
     private final ReentrantLock sendLock = new ReentrantLock();
 
-    WatchStream(WatchableStore store, WatchConfig config, Runnable onPending, long sequence) {
+    WatchStream(
+            WatchableStore store,
+            WatchConfig config,
+            Runnable onPending,
+            long sequence,
+            Instant opened) {
         this.store = store;
         this.config = config;
         this.onPending = onPending;
         long jitterNanosMax = Math.max(1, config.progressNotifyInterval().toNanos() / 10);
         long spread = (sequence * 0x9E3779B97F4A7C15L) >>> 1;
         this.progressPeriod = config.progressNotifyInterval().plusNanos(spread % jitterNanosMax);
+        this.nextProgressTick = opened.plus(progressPeriod);
     }
 
     /**
-     * etcd's watch create request: answers with a created response (or a canceled one with
-     * etcd's reason: duplicate watch ID, empty range, negative start revision), then the events.
+     * etcd's watch create request: answers with a created response (or a canceled one with etcd's
+     * reason: duplicate watch ID, empty range, negative start revision), then the events.
      */
     public void create(WatchCreateRequest request) {
         store.create(this, request);
@@ -118,8 +127,8 @@ public final class WatchStream implements AutoCloseable {
 
     /**
      * etcd's progress request: a response with watch ID -1, no events and the current revision,
-     * once every watcher of the stream is synced (at once if they are). Nothing when the stream
-     * has no watchers.
+     * once every watcher of the stream is synced (at once if they are). Nothing when the stream has
+     * no watchers.
      */
     public void requestProgress() {
         store.requestProgress(this);
@@ -215,18 +224,12 @@ public final class WatchStream implements AutoCloseable {
     }
 
     /**
-     * Queues {@code events} for {@code watcher} as one response (or its fragments), unless the
+     * Queues {@code whole}, an event response for {@code watcher} (or its fragments), unless the
      * event budget is spent; returns whether it did. Store's lock.
      */
-    boolean offerEvents(Watcher watcher, ResponseHeader header, List<Event> events) {
-        WatchResponse whole =
-                WatchResponse.newBuilder()
-                        .setHeader(header)
-                        .setWatchId(watcher.id)
-                        .addAllEvents(events)
-                        .build();
+    boolean offerEvents(Watcher watcher, WatchResponse whole) {
         List<WatchResponse> pieces =
-                watcher.fragment
+                watcher.fragment && whole.getSerializedSize() >= config.fragmentBytesMax()
                         ? Fragments.split(whole, config.fragmentBytesMax())
                         : List.of(whole);
         long bytes = 0;

@@ -71,8 +71,8 @@ final class WatchedRange {
     }
 
     /**
-     * The smallest single range holding this one and {@code other}, as a watch create request's
-     * key and range_end would name it: a replay page scans it once for many watchers.
+     * The smallest single range holding this one and {@code other}, as a watch create request's key
+     * and range_end would name it: a replay page scans it once for many watchers.
      */
     WatchedRange cover(WatchedRange other) {
         if (equals(other)) {

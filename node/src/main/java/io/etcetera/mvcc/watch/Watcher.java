@@ -1,7 +1,9 @@
 package io.etcetera.mvcc.watch;
 
 import io.etcd.jetcd.api.Event;
+import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.WatchCreateRequest;
+import io.etcd.jetcd.api.WatchResponse;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +82,42 @@ final class Watcher {
     /** Whether {@code event} (in range, at or above minRevision) passes this watcher's filters. */
     boolean passes(Event event) {
         return event.getType() == Event.EventType.PUT ? !noPut : !noDelete;
+    }
+
+    /**
+     * The response carrying the pending events, which it clears. Watchers of one range usually get
+     * the same events at once: then {@code previous}, the response just built for another watcher,
+     * is copied with this watcher's ID, and its event list is shared, not rebuilt.
+     */
+    WatchResponse takePendingResponse(ResponseHeader header, WatchResponse previous) {
+        WatchResponse response;
+        if (previous != null
+                && previous.getHeader() == header
+                && isPending(previous.getEventsList())) {
+            response = previous.toBuilder().setWatchId(id).build();
+        } else {
+            response =
+                    WatchResponse.newBuilder()
+                            .setHeader(header)
+                            .setWatchId(id)
+                            .addAllEvents(pending)
+                            .build();
+        }
+        pending.clear();
+        return response;
+    }
+
+    /** Whether {@code events} are the very pending events (the same objects, in order). */
+    private boolean isPending(List<Event> events) {
+        if (events.size() != pending.size()) {
+            return false;
+        }
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i) != pending.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

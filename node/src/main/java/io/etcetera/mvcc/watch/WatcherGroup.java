@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A set of watchers indexed by what they watch, as etcd's {@code watcherGroup}: single-key
- * watchers in a hash map by key, interval watchers in an {@link IntervalTree}. Finding the watchers
- * of one key costs one hash lookup plus one stabbing query, O(log intervals + matches), whatever
- * the number of watchers that do not match.
+ * A set of watchers indexed by what they watch, as etcd's {@code watcherGroup}: single-key watchers
+ * in a hash map by key, interval watchers in an {@link IntervalTree}. Finding the watchers of one
+ * key costs one hash lookup plus one stabbing query, O(log intervals + matches), whatever the
+ * number of watchers that do not match.
  *
  * <p>Invariant: each watcher is held once, under its own range; {@link #size()} counts them.
  *

@@ -6,10 +6,9 @@
  * full, and queues responses on each {@link io.etcetera.mvcc.watch.WatchStream}, whose consumer is
  * the gRPC Watch call.
  *
- * <p>Imports {@code mvcc} and the leaves.
- * Responses are etcd's own {@code io.etcd.jetcd.api.WatchResponse}; the fields jetcd's classes
- * lack ({@code watch_id}, {@code fragment}) are read and written as unknown fields ({@link
- * io.etcetera.mvcc.watch.WatchFields}).
+ * <p>Imports {@code mvcc} and the leaves. Responses are etcd's own {@code
+ * io.etcd.jetcd.api.WatchResponse}; the fields jetcd's classes lack ({@code watch_id}, {@code
+ * fragment}) are read and written as unknown fields ({@link io.etcetera.mvcc.watch.WatchFields}).
  *
  * <p>Threads: the apply thread calls {@code notify} after each commit; the {@code watch-sync}
  * thread runs catch-up, victim retries and progress notifications; gRPC threads call the stream

@@ -38,6 +38,11 @@ final class WatchFixture implements AutoCloseable {
     private final List<WatchClient> clients = new ArrayList<>();
     private long appliedIndex;
 
+    /** Time spent in notify and how many events it handled, for the scale test's numbers. */
+    long notifyNanos;
+
+    long notifiedEvents;
+
     WatchFixture(Path directory, WatchConfig config) {
         this.store = MvccStore.open(directory);
         this.watchable =
@@ -80,7 +85,10 @@ final class WatchFixture implements AutoCloseable {
             events = batch.commit(++appliedIndex, 1);
         }
         committed.addAll(events);
+        long started = System.nanoTime();
         watchable.notify(events, revision);
+        notifyNanos += System.nanoTime() - started;
+        notifiedEvents += events.size();
         return revision;
     }
 
@@ -94,7 +102,9 @@ final class WatchFixture implements AutoCloseable {
 
     long delete(String key) {
         return apply(
-                batch -> batch.deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes(key)).build()));
+                batch ->
+                        batch.deleteRange(
+                                DeleteRangeRequest.newBuilder().setKey(bytes(key)).build()));
     }
 
     void compact(long revision) {

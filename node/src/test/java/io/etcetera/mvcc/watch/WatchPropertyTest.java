@@ -28,14 +28,16 @@ import java.util.stream.LongStream;
  * watchers created over every range form at past, current and future revisions, with filters,
  * prev_kv, fragments, chosen and duplicate IDs; cancels and progress requests; clients that stop
  * reading for a while; small stream and sync limits so that victims, pages and fragments happen
- * often. Throughout, each stream's queue stays bounded; at the end every watcher is checked
- * against the committed history by the watch checker, complete.
+ * often. Throughout, each stream's queue stays bounded; at the end every watcher is checked against
+ * the committed history by the watch checker, complete.
  *
  * <p>A failure names its seed; rerun one with {@code -Dtest='WatchPropertyTest' -Dwatch.seed=N}.
  */
 class WatchPropertyTest {
 
-    private static final String[] KEYS = {"a", "a/1", "a/2", "a/3", "b", "b/1", "c", "\0", "\u00ff"};
+    private static final String[] KEYS = {
+        "a", "a/1", "a/2", "a/3", "b", "b/1", "c", "\0", "\u00ff"
+    };
     private static final int STEPS = 400;
     private static final int CLIENTS = 3;
     private static final long EVENT_RESPONSE_BYTES_MAX = 16 << 10;
@@ -54,7 +56,8 @@ class WatchPropertyTest {
         WatchConfig config =
                 WatchConfig.builder()
                         .streamLimits(2 + random.nextInt(6), 1024 + random.nextInt(8 << 10), 8)
-                        .syncLimits(1 + random.nextInt(4), 1 + random.nextInt(5), random.nextInt(20))
+                        .syncLimits(
+                                1 + random.nextInt(4), 1 + random.nextInt(5), random.nextInt(20))
                         .fragmentBytesMax(100 + random.nextInt(500))
                         .progressNotifyInterval(Duration.ofMillis(100))
                         .build();
@@ -149,7 +152,8 @@ class WatchPropertyTest {
     }
 
     private static WatchCreateRequest createRequest(WatchFixture fixture, SplittableRandom random) {
-        WatchCreateRequest.Builder request = WatchCreateRequest.newBuilder().setKey(bytes(key(random)));
+        WatchCreateRequest.Builder request =
+                WatchCreateRequest.newBuilder().setKey(bytes(key(random)));
         int form = random.nextInt(4);
         if (form == 1) {
             request.setRangeEnd(bytes("\0"));

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.util.List;
 
 /**
- * etcd's watch semantics on a real store, one behaviour per test, with the sync steps driven by
- * the test. Every test ends by checking all watchers against the committed history.
+ * etcd's watch semantics on a real store, one behaviour per test, with the sync steps driven by the
+ * test. Every test ends by checking all watchers against the committed history.
  */
 class WatchableStoreTest {
 
@@ -222,7 +222,8 @@ class WatchableStoreTest {
         fixture =
                 new WatchFixture(
                         directory.resolve("progress"),
-                        WatchConfig.builder().progressNotifyInterval(java.time.Duration.ofMinutes(1))
+                        WatchConfig.builder()
+                                .progressNotifyInterval(java.time.Duration.ofMinutes(1))
                                 .build());
         WatchClient client = fixture.client();
         client.create(watch("a").setProgressNotify(true).build());
@@ -329,7 +330,9 @@ class WatchableStoreTest {
             txn.addSuccess(RequestOp.newBuilder().setRequestPut(putRequest("k" + i, value)));
         }
         fixture.apply(batch -> batch.txn(txn.build()));
-        client.create(WatchFields.withIdAndFragment(watch("k", "l").setStartRevision(2).build(), 9, true));
+        client.create(
+                WatchFields.withIdAndFragment(
+                        watch("k", "l").setStartRevision(2).build(), 9, true));
         fixture.settle();
 
         List<WatchResponse> live = client.watches().get(0).responses();

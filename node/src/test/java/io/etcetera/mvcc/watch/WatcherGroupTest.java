@@ -49,7 +49,7 @@ class WatcherGroupTest {
         SplittableRandom random = new SplittableRandom(seed);
         WatcherGroup group = new WatcherGroup();
         List<Watcher> oracle = new ArrayList<>();
-        for (int step = 0; step < 600; step++) {
+        for (int step = 0; step < 300; step++) {
             if (oracle.isEmpty() || random.nextInt(3) > 0) {
                 ByteString key = bytes(KEYS[random.nextInt(KEYS.length)]);
                 Watcher added = watcher(step, key, randomRangeEnd(random));
@@ -86,8 +86,9 @@ class WatcherGroupTest {
         assertThat(prefix.contains(bytes("ac"))).isFalse();
         assertThat(WatchedRange.of(bytes("b"), bytes("a")).isEmpty()).isTrue();
         assertThat(WatchedRange.of(bytes("b"), bytes("\0")).isEmpty()).isFalse();
-        WatchedRange cover = WatchedRange.of(bytes("b"), ByteString.EMPTY)
-                .cover(WatchedRange.of(bytes("a"), bytes("ab")));
+        WatchedRange cover =
+                WatchedRange.of(bytes("b"), ByteString.EMPTY)
+                        .cover(WatchedRange.of(bytes("a"), bytes("ab")));
         assertThat(cover).isEqualTo(WatchedRange.of(bytes("a"), bytes("b\0")));
         assertThat(cover.cover(WatchedRange.of(bytes("c"), bytes("\0"))).end()).isNull();
     }
