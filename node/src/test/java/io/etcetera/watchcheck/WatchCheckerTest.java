@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
 
 import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
@@ -15,9 +16,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -125,8 +128,10 @@ class WatchCheckerTest {
         return event.getKv().getModRevision();
     }
 
-    private List<Guarantee> broken(WatchSpec spec, UnaryOperator<List<WatchResponse>> breaker) {
-        List<WatchResponse> responses = breaker.apply(new ArrayList<>(correct(spec)));
+    /** What the checker finds in {@code spec}'s correct recording after {@code breaker} ran. */
+    private List<Guarantee> broken(WatchSpec spec, Consumer<List<WatchResponse>> breaker) {
+        List<WatchResponse> responses = new ArrayList<>(correct(spec));
+        breaker.accept(responses);
         return new WatchChecker(history())
                 .checkComplete(new ObservedWatch(spec, responses)).stream()
                         .map(Violation::guarantee)
@@ -134,32 +139,61 @@ class WatchCheckerTest {
                         .toList();
     }
 
+    /** A breaker that changes the first event of response {@code index}. */
+    private static Consumer<List<WatchResponse>> changeEvent(
+            int index, UnaryOperator<Event> change) {
+        return responses -> {
+            WatchResponse response = responses.get(index);
+            Event changed = change.apply(response.getEvents(0));
+            responses.set(index, response.toBuilder().setEvents(0, changed).build());
+        };
+    }
+
+    private static Event changeKv(Event event, UnaryOperator<KeyValue.Builder> change) {
+        return event.toBuilder().setKv(change.apply(event.getKv().toBuilder())).build();
+    }
+
+    /** A breaker that cuts the two-event revision 5 (response 4) into two responses. */
+    private static Consumer<List<WatchResponse>> splitTxn(boolean firstIsFragment) {
+        return responses -> {
+            WatchResponse txn = responses.get(4);
+            WatchResponse first = withEvents(txn, txn.getEventsList().subList(0, 1));
+            responses.set(4, firstIsFragment ? fragment(first) : first);
+            responses.add(5, withEvents(txn, txn.getEventsList().subList(1, 2)));
+        };
+    }
+
     private static WatchResponse withEvents(WatchResponse response, List<Event> events) {
         return response.toBuilder().clearEvents().addAllEvents(events).build();
     }
 
-    private static Event mapKv(Event event, UnaryOperator<KeyValue.Builder> change) {
-        return event.toBuilder().setKv(change.apply(event.getKv().toBuilder())).build();
+    private static WatchResponse fragment(WatchResponse response) {
+        return response.toBuilder()
+                .setUnknownFields(
+                        UnknownFieldSet.newBuilder()
+                                .addField(
+                                        WatchFields.RESPONSE_FRAGMENT_FIELD,
+                                        UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+                                .build())
+                .build();
+    }
+
+    private static WatchSpec spec(String key, String end, long start, boolean noDelete) {
+        return new WatchSpec(bytes(key), bytes(end), start, false, noDelete, true);
     }
 
     @Test
     void aCorrectRecordingPasses() {
-        assertThat(broken(ALL, responses -> responses)).isEmpty();
+        assertThat(broken(ALL, responses -> {})).isEmpty();
         WatchSpec puts = new WatchSpec(bytes("b"), ByteString.EMPTY, 3, false, true, false);
-        assertThat(broken(puts, responses -> responses)).isEmpty();
+        assertThat(broken(puts, responses -> {})).isEmpty();
         WatchSpec fromNow = new WatchSpec(bytes("a"), bytes("\0"), 0, true, false, false);
-        assertThat(broken(fromNow, responses -> responses)).isEmpty();
+        assertThat(broken(fromNow, responses -> {})).isEmpty();
     }
 
     @Test
     void aMissingEventBreaksReliable() {
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    responses.remove(3);
-                                    return responses;
-                                }))
+        assertThat(broken(ALL, responses -> responses.remove(3)))
                 .containsExactly(Guarantee.RELIABLE);
     }
 
@@ -177,307 +211,109 @@ class WatchCheckerTest {
 
     @Test
     void skippedFirstEventsBreakResumable() {
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    responses.remove(1);
-                                    return responses;
-                                }))
+        assertThat(broken(ALL, responses -> responses.remove(1)))
                 .containsExactly(Guarantee.RESUMABLE);
     }
 
     @Test
     void anEventBeforeTheStartRevisionBreaksResumable() {
-        WatchSpec fromFour = new WatchSpec(bytes("a"), bytes("d"), 4, false, false, true);
         Event early = history().expectedEvents(ALL, 2).get(0);
-        assertThat(
-                        broken(
-                                fromFour,
-                                responses -> {
-                                    responses.add(1, events(List.of(early)));
-                                    return responses;
-                                }))
+        assertThat(broken(spec("a", "d", 4, false), r -> r.add(1, events(List.of(early)))))
                 .containsExactly(Guarantee.RESUMABLE);
     }
 
     @Test
     void aRepeatedEventBreaksUnique() {
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    responses.add(3, responses.get(2));
-                                    return responses;
-                                }))
+        assertThat(broken(ALL, responses -> responses.add(3, responses.get(2))))
                 .contains(Guarantee.UNIQUE);
     }
 
     @Test
     void swappedResponsesBreakOrdered() {
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    WatchResponse second = responses.get(2);
-                                    responses.set(2, responses.get(3));
-                                    responses.set(3, second);
-                                    return responses;
-                                }))
+        assertThat(broken(ALL, responses -> Collections.swap(responses, 2, 3)))
                 .contains(Guarantee.ORDERED);
     }
 
     @Test
     void aRevisionSplitAcrossResponsesBreaksAtomic() {
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    WatchResponse txn = responses.get(4);
-                                    assertThat(txn.getEventsCount()).isEqualTo(2);
-                                    responses.set(
-                                            4, withEvents(txn, txn.getEventsList().subList(0, 1)));
-                                    responses.add(
-                                            5, withEvents(txn, txn.getEventsList().subList(1, 2)));
-                                    return responses;
-                                }))
-                .containsExactly(Guarantee.ATOMIC);
+        assertThat(correct(ALL).get(4).getEventsCount()).isEqualTo(2);
+        assertThat(broken(ALL, splitTxn(false))).containsExactly(Guarantee.ATOMIC);
     }
 
     @Test
     void aRevisionSplitIntoFragmentsIsJoinedAndPasses() {
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    WatchResponse txn = responses.get(4);
-                                    WatchResponse first =
-                                            withEvents(txn, txn.getEventsList().subList(0, 1));
-                                    responses.set(4, fragment(first));
-                                    responses.add(
-                                            5, withEvents(txn, txn.getEventsList().subList(1, 2)));
-                                    return responses;
-                                }))
-                .isEmpty();
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    responses.set(
-                                            responses.size() - 1,
-                                            fragment(responses.get(responses.size() - 1)));
-                                    return responses;
-                                }))
-                .contains(Guarantee.ATOMIC);
-    }
-
-    private static WatchResponse fragment(WatchResponse response) {
-        return response.toBuilder()
-                .setUnknownFields(
-                        com.google.protobuf.UnknownFieldSet.newBuilder()
-                                .addField(
-                                        WatchFields.RESPONSE_FRAGMENT_FIELD,
-                                        com.google.protobuf.UnknownFieldSet.Field.newBuilder()
-                                                .addVarint(1)
-                                                .build())
-                                .build())
-                .build();
+        assertThat(broken(ALL, splitTxn(true))).isEmpty();
+        int last = correct(ALL).size() - 1;
+        assertThat(broken(ALL, r -> r.set(last, fragment(r.get(last))))).contains(Guarantee.ATOMIC);
     }
 
     @Test
     void progressBeforeEventsItCoversBreaksBookmarkable() {
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    responses.add(2, header(5));
-                                    return responses;
-                                }))
+        assertThat(broken(ALL, responses -> responses.add(2, header(5))))
                 .contains(Guarantee.BOOKMARKABLE);
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    responses.add(responses.size(), header(8));
-                                    responses.add(responses.get(responses.size() - 2));
-                                    return responses;
-                                }))
+        int last = correct(ALL).size() - 1;
+        assertThat(broken(ALL, r -> r.addAll(List.of(header(8), r.get(last)))))
                 .contains(Guarantee.BOOKMARKABLE, Guarantee.UNIQUE);
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    responses.add(3, header(3));
-                                    return responses;
-                                }))
-                .isEmpty();
+        assertThat(broken(ALL, responses -> responses.add(3, header(3)))).isEmpty();
     }
 
     @Test
     void aWrongOrMissingOrUnaskedPrevKvBreaksPrevKv() {
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    WatchResponse update = responses.get(3);
-                                    Event changed =
-                                            update.getEvents(0).toBuilder()
-                                                    .setPrevKv(
-                                                            update
-                                                                    .getEvents(0)
-                                                                    .getPrevKv()
-                                                                    .toBuilder()
-                                                                    .setValue(bytes("x")))
-                                                    .build();
-                                    responses.set(3, withEvents(update, List.of(changed)));
-                                    return responses;
-                                }))
-                .containsExactly(Guarantee.PREV_KV);
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    WatchResponse update = responses.get(3);
-                                    responses.set(
-                                            3,
-                                            withEvents(
-                                                    update,
-                                                    List.of(
-                                                            update.getEvents(0).toBuilder()
-                                                                    .clearPrevKv()
-                                                                    .build())));
-                                    return responses;
-                                }))
+        UnaryOperator<Event> forgePrev =
+                e ->
+                        e.toBuilder()
+                                .setPrevKv(e.getPrevKv().toBuilder().setValue(bytes("x")))
+                                .build();
+        assertThat(broken(ALL, changeEvent(3, forgePrev))).containsExactly(Guarantee.PREV_KV);
+        assertThat(broken(ALL, changeEvent(3, e -> e.toBuilder().clearPrevKv().build())))
                 .containsExactly(Guarantee.PREV_KV);
         WatchSpec noPrev = new WatchSpec(bytes("a"), bytes("d"), 2, false, false, false);
         Event withPrev = history().expectedEvents(ALL, 2).get(2);
-        assertThat(
-                        broken(
-                                noPrev,
-                                responses -> {
-                                    responses.set(3, events(List.of(withPrev)));
-                                    return responses;
-                                }))
+        assertThat(broken(noPrev, responses -> responses.set(3, events(List.of(withPrev)))))
                 .containsExactly(Guarantee.PREV_KV);
     }
 
     @Test
     void aCreateEventWithAnotherCreateRevisionBreaksCreateEvent() {
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    WatchResponse creation = responses.get(1);
-                                    Event changed =
-                                            mapKv(
-                                                    creation.getEvents(0),
-                                                    kv -> kv.setCreateRevision(1));
-                                    responses.set(1, withEvents(creation, List.of(changed)));
-                                    return responses;
-                                }))
+        assertThat(broken(ALL, changeEvent(1, e -> changeKv(e, kv -> kv.setCreateRevision(1)))))
                 .contains(Guarantee.CREATE_EVENT);
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    WatchResponse update = responses.get(3);
-                                    Event changed =
-                                            mapKv(update.getEvents(0), kv -> kv.setVersion(1));
-                                    responses.set(3, withEvents(update, List.of(changed)));
-                                    return responses;
-                                }))
+        assertThat(broken(ALL, changeEvent(3, e -> changeKv(e, kv -> kv.setVersion(1)))))
                 .contains(Guarantee.CREATE_EVENT);
     }
 
     @Test
     void foreignFilteredOrAlteredEventsBreakMatching() {
-        WatchSpec onlyA = new WatchSpec(bytes("a"), ByteString.EMPTY, 2, false, false, true);
         Event ofB = history().expectedEvents(ALL, 2).get(1);
-        assertThat(
-                        broken(
-                                onlyA,
-                                responses -> {
-                                    responses.add(2, events(List.of(ofB)));
-                                    return responses;
-                                }))
+        assertThat(broken(spec("a", "", 2, false), r -> r.add(2, events(List.of(ofB)))))
                 .containsExactly(Guarantee.MATCHING);
-        WatchSpec noDelete = new WatchSpec(bytes("a"), bytes("d"), 2, false, true, true);
         Event deletion = history().expectedEvents(ALL, 2).get(7);
-        assertThat(
-                        broken(
-                                noDelete,
-                                responses -> {
-                                    responses.add(events(List.of(deletion)));
-                                    return responses;
-                                }))
+        assertThat(broken(spec("a", "d", 2, true), r -> r.add(events(List.of(deletion)))))
                 .containsExactly(Guarantee.MATCHING);
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    WatchResponse update = responses.get(3);
-                                    Event changed =
-                                            mapKv(
-                                                    update.getEvents(0),
-                                                    kv -> kv.setValue(bytes("forged")));
-                                    responses.set(3, withEvents(update, List.of(changed)));
-                                    return responses;
-                                }))
+        assertThat(broken(ALL, changeEvent(3, e -> changeKv(e, kv -> kv.setValue(bytes("f"))))))
                 .containsExactly(Guarantee.MATCHING);
     }
 
     @Test
     void protocolBreachesAreFound() {
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    responses.add(
-                                            2,
-                                            header(9).toBuilder()
-                                                    .setCanceled(true)
-                                                    .setCompactRevision(3)
-                                                    .build());
-                                    return responses;
-                                }))
+        WatchResponse compacted3 =
+                header(9).toBuilder().setCanceled(true).setCompactRevision(3).build();
+        assertThat(broken(ALL, responses -> responses.add(2, compacted3)))
                 .containsExactly(Guarantee.PROTOCOL);
         WatchSpec fromNow = new WatchSpec(bytes("a"), bytes("d"), 0, false, false, false);
-        assertThat(
-                        broken(
-                                fromNow,
-                                responses -> {
-                                    responses.remove(0);
-                                    return responses;
-                                }))
+        assertThat(broken(fromNow, responses -> responses.remove(0)))
                 .containsExactly(Guarantee.PROTOCOL);
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    WatchResponse last = responses.get(responses.size() - 1);
-                                    responses.set(
-                                            responses.size() - 1,
-                                            last.toBuilder()
-                                                    .setHeader(
-                                                            ResponseHeader.newBuilder()
-                                                                    .setRevision(2))
-                                                    .build());
-                                    return responses;
-                                }))
+        int last = correct(ALL).size() - 1;
+        ResponseHeader stale = ResponseHeader.newBuilder().setRevision(2).build();
+        assertThat(broken(ALL, r -> r.set(last, r.get(last).toBuilder().setHeader(stale).build())))
                 .containsExactly(Guarantee.PROTOCOL);
-        assertThat(
-                        broken(
-                                ALL,
-                                responses -> {
-                                    responses.subList(2, responses.size()).clear();
-                                    responses.add(
-                                            header(9).toBuilder()
-                                                    .setCanceled(true)
-                                                    .setCompactRevision(7)
-                                                    .build());
-                                    return responses;
-                                }))
-                .isEmpty();
+        WatchResponse compacted7 =
+                header(9).toBuilder().setCanceled(true).setCompactRevision(7).build();
+        Consumer<List<WatchResponse>> compactedLater =
+                responses -> {
+                    responses.subList(2, responses.size()).clear();
+                    responses.add(compacted7);
+                };
+        assertThat(broken(ALL, compactedLater)).isEmpty();
     }
 
     @Test

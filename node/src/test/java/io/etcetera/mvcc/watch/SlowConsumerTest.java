@@ -86,8 +86,8 @@ class SlowConsumerTest {
         assertThat(slow.received.size()).as("caught up in a few large responses").isLessThan(60);
     }
 
-    @Test
-    void aVictimStaysParkedUntilItsStreamHasRoomAgain() {
+    /** A client with one watcher, which more events than its stream holds made a victim. */
+    private WatchClient victimOfAFullStream() {
         open(4096);
         WatchClient slow = fixture.client();
         slow.create(watch("k").build());
@@ -96,6 +96,12 @@ class SlowConsumerTest {
             fixture.put("k", "v" + i);
         }
         assertThat(fixture.watchable.counts().victims()).isEqualTo(1);
+        return slow;
+    }
+
+    @Test
+    void aVictimStaysParkedUntilItsStreamHasRoomAgain() {
+        WatchClient slow = victimOfAFullStream();
         fixture.sync();
         assertThat(fixture.watchable.counts().victims()).as("stream still full").isEqualTo(1);
 
@@ -110,13 +116,7 @@ class SlowConsumerTest {
 
     @Test
     void progressRequestOfAStreamWithAVictimWaitsForItToCatchUp() {
-        open(4096);
-        WatchClient slow = fixture.client();
-        slow.create(watch("k").build());
-        slow.drain();
-        for (int i = 0; i < RESPONSES_MAX + 3; i++) {
-            fixture.put("k", "v" + i);
-        }
+        WatchClient slow = victimOfAFullStream();
         slow.stream.requestProgress();
         fixture.sync();
         assertThat(slow.stream.queuedResponseCount()).isEqualTo(RESPONSES_MAX);
