@@ -31,9 +31,10 @@ import java.util.function.LongFunction;
  *       the events commit returned and the store's new revision. It costs one index lookup per
  *       event plus O(1) per matching watcher, takes no I/O and never waits for a consumer: a
  *       watcher whose stream is full becomes a victim.
- *   <li>the {@value SyncLoop#THREAD_NAME} thread ({@link #start}), or a test calling {@link
- *       #syncStep()}: catches unsynced watchers and victims up ({@link CatchUp}), answers progress
- *       requests that waited for watchers to sync, sends progress notifications.
+ *   <li>the {@value SyncLoop#THREAD_NAME} thread, which the server starts to run {@link #syncLoop},
+ *       or a test calling {@link #syncStep()}: catches unsynced watchers and victims up ({@link
+ *       CatchUp}), answers progress requests that waited for watchers to sync, sends progress
+ *       notifications.
  *   <li>the gRPC layer: {@link #openStream} per Watch call, then the stream's methods.
  * </ul>
  *
@@ -48,7 +49,7 @@ import java.util.function.LongFunction;
  * lock. It is held only for in-memory work, never across a read of the store. The {@code headers}
  * function runs under it: it must be cheap.
  */
-public final class WatchableStore implements AutoCloseable {
+public final class WatchableStore {
 
     /** etcd's InvalidWatchID: the watch ID of stream-wide progress and of refused creations. */
     public static final long NO_WATCH_ID = -1;
@@ -109,26 +110,15 @@ public final class WatchableStore implements AutoCloseable {
         this.catchUp = new CatchUp(store, config, lock, sets);
     }
 
-    /** Starts the {@value SyncLoop#THREAD_NAME} thread; {@code onFatal} gets what stops it. */
-    public void start(Consumer<Throwable> onFatal) {
-        Invariants.check(loop == null, "the watch-sync thread is already started");
-        SyncLoop started = new SyncLoop(this, config.syncInterval().toNanos(), onFatal);
-        loop = started;
-        started.start();
-    }
-
-    /** Stops the sync thread (streams are the gRPC layer's to close). */
-    @Override
-    public void close() {
-        SyncLoop running = loop;
-        if (running == null) {
-            return;
-        }
-        try {
-            running.stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /**
+     * The loop for the server to run on its {@value SyncLoop#THREAD_NAME} thread (one loop per
+     * store); {@code onFatal} gets what ends it.
+     */
+    public SyncLoop syncLoop(Consumer<Throwable> onFatal) {
+        Invariants.check(loop == null, "the watch sync loop exists already");
+        SyncLoop created = new SyncLoop(this, config.syncInterval().toNanos(), onFatal);
+        loop = created;
+        return created;
     }
 
     /**
@@ -408,7 +398,7 @@ public final class WatchableStore implements AutoCloseable {
         }
     }
 
-    /** Wakes the sync thread (if started): there is catching up to do. Any thread. */
+    /** Wakes the sync loop (if there is one): there is catching up to do. Any thread. */
     void wakeSync() {
         SyncLoop running = loop;
         if (running != null) {

@@ -4,6 +4,7 @@ import static io.etcetera.mvcc.watch.WatchFixture.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.WatchResponse;
 import io.etcetera.watchcheck.StreamRecording;
 import io.etcetera.watchcheck.WatchSpec;
@@ -67,7 +68,9 @@ class SyncLoopTest {
                 WatchConfig.builder().streamLimits(8, 1 << 20, 8).syncLimits(512, 100, 64).build();
         try (WatchFixture fixture = new WatchFixture(directory, config)) {
             AtomicReference<Throwable> fatal = new AtomicReference<>();
-            fixture.watchable.start(fatal::set);
+            SyncLoop loop = fixture.watchable.syncLoop(fatal::set);
+            Thread sync = new Thread(loop, SyncLoop.THREAD_NAME);
+            sync.start();
             Consumer fast = new Consumer(fixture.watchable);
             Consumer slow = new Consumer(fixture.watchable);
             WatchSpec all = WatchSpec.of(watch("k/", "k0").build());
@@ -104,7 +107,8 @@ class SyncLoopTest {
             assertThat(slow.stream.queuedEventResponseCount()).isLessThanOrEqualTo(8);
 
             slow.receive(WRITES);
-            fixture.watchable.close();
+            loop.stop();
+            sync.join();
             assertThat(fatal.get()).isNull();
             assertThat(fixture.watchable.counts().synced()).isEqualTo(2);
             fixture.checker().assertComplete(fast.recording.watches());
@@ -115,25 +119,52 @@ class SyncLoopTest {
     }
 
     @Test
-    void theSyncThreadIsNamedAndCatchesUpANewWatcherFromHistoryByItself() throws Exception {
+    void theSyncLoopCatchesUpANewWatcherFromHistoryByItselfAndStopsWhenAsked() throws Exception {
         try (WatchFixture fixture = new WatchFixture(directory, WatchConfig.defaults())) {
             for (int i = 0; i < 50; i++) {
                 fixture.put("k", "v" + i);
             }
-            fixture.watchable.start(failure -> {});
+            AtomicReference<Throwable> fatal = new AtomicReference<>();
+            SyncLoop loop = fixture.watchable.syncLoop(fatal::set);
+            Thread sync = new Thread(loop, SyncLoop.THREAD_NAME);
+            sync.start();
             Consumer consumer = new Consumer(fixture.watchable);
             consumer.recording.sent(WatchSpec.of(watch("k").setStartRevision(1).build()));
             consumer.stream.create(watch("k").setStartRevision(1).build());
             consumer.receive(50);
-            assertThat(Thread.getAllStackTraces().keySet())
-                    .extracting(Thread::getName)
-                    .contains(SyncLoop.THREAD_NAME);
-            fixture.watchable.close();
-            assertThat(Thread.getAllStackTraces().keySet())
-                    .extracting(Thread::getName)
-                    .doesNotContain(SyncLoop.THREAD_NAME);
+            loop.stop();
+            sync.join();
+            assertThat(fatal.get()).isNull();
             fixture.checker().assertComplete(consumer.recording.watches());
             consumer.stream.close();
+        }
+    }
+
+    @Test
+    void aFailingStepEndsTheLoopThroughOnFatal() throws Exception {
+        try (WatchFixture fixture = new WatchFixture(directory, WatchConfig.defaults())) {
+            fixture.put("k", "v");
+            IllegalStateException failure = new IllegalStateException("no header on watch-sync");
+            WatchableStore watchable =
+                    new WatchableStore(
+                            fixture.store,
+                            WatchConfig.defaults(),
+                            fixture.clock,
+                            revision -> {
+                                if (Thread.currentThread().getName().equals(SyncLoop.THREAD_NAME)) {
+                                    throw failure;
+                                }
+                                return ResponseHeader.newBuilder().setRevision(revision).build();
+                            });
+            AtomicReference<Throwable> fatal = new AtomicReference<>();
+            SyncLoop loop = watchable.syncLoop(fatal::set);
+            WatchStream stream = watchable.openStream(() -> {});
+            stream.create(watch("k").setStartRevision(1).build());
+            Thread sync = new Thread(loop, SyncLoop.THREAD_NAME);
+            sync.start();
+            sync.join();
+            assertThat(fatal.get()).isSameAs(failure);
+            stream.close();
         }
     }
 }

@@ -165,7 +165,6 @@ final class WatchFixture implements AutoCloseable {
         for (WatchClient client : clients) {
             client.stream.close();
         }
-        watchable.close();
         store.close();
     }
 }
