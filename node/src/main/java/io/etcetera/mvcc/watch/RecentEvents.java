@@ -60,6 +60,8 @@ final class RecentEvents {
         if (batches.isEmpty()) {
             startRevision = revision + 1;
         }
+        Invariants.check(
+                eventCount <= eventsMax, "%d recent events held, max %d", eventCount, eventsMax);
     }
 
     /**

@@ -223,6 +223,9 @@ public final class WatchableStore {
         try {
             answerDeferredProgress();
             tickProgress(clock.instant());
+            if (Verify.enabled()) {
+                sets.checkInvariants();
+            }
             return progressed && !sets.unsynced.isEmpty();
         } finally {
             lock.unlock();

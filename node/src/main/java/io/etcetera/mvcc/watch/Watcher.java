@@ -22,9 +22,10 @@ import java.util.List;
  *  any state ──cancel, close, compacted──> CANCELED
  * </pre>
  *
- * <p>Invariant: every event with a revision below {@link #minRevision} that this watcher must see
- * has been queued on its stream, and none at or above it has (etcd's {@code minRev}). A SYNCED
- * watcher has {@code minRevision <= notified revision + 1} unless it started in the future.
+ * <p>What {@link #minRevision} means (etcd's {@code minRev}): every event below it that this
+ * watcher must see has been queued on its stream, and none at or above it has. A SYNCED watcher has
+ * {@code minRevision <= notified revision + 1} unless it started in the future, which is what lets
+ * a progress notification at the notified revision reach it.
  *
  * <p>Threads: the immutable fields are read anywhere. {@link #state} and {@link #minRevision} are
  * guarded by the watchable store's lock. {@link #pending} belongs to whichever thread owns the

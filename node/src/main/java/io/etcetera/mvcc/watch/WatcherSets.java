@@ -133,6 +133,31 @@ final class WatcherSets {
         synced.add(watcher);
     }
 
+    /** Checks the class invariants; O(watchers), for {@code Verify} runs. */
+    void checkInvariants() {
+        int victims = 0;
+        for (WatchStream stream : streamsWithVictims) {
+            Invariants.check(!stream.victims.isEmpty(), "a stream listed with no victims");
+            for (Watcher victim : stream.victims) {
+                Invariants.check(victim.state == Watcher.State.VICTIM, "%s parked", victim);
+                victims++;
+            }
+        }
+        Invariants.check(victims == victimCount, "%d victims, counted %d", victims, victimCount);
+        for (Watcher watcher : unsynced) {
+            Invariants.check(
+                    watcher.state == Watcher.State.UNSYNCED
+                            && watcher.stream.watchers.get(watcher.id) == watcher,
+                    "%s in the unsynced set",
+                    watcher);
+        }
+        Invariants.check(
+                synced.size() + unsynced.size() + victimCount == watcherCount,
+                "%d watchers, counted %d",
+                synced.size() + unsynced.size() + victimCount,
+                watcherCount);
+    }
+
     /** Takes {@code watcher} out of its set and its stream, for good. */
     void remove(Watcher watcher) {
         WatchStream stream = watcher.stream;
