@@ -191,8 +191,8 @@ class PeerTransportTest {
             int port = b.port();
             TestMember.connect(a, b);
             a.transport.send(List.of(heartbeat(1, 2, 0)));
-            await().atMost(WAIT).until(() -> b.listener.inbox.size() == 1);
-            assertThat(a.transport.activeSince(2)).isPresent();
+            await().atMost(WAIT).until(() -> b.listener.inbox.size() == 1
+                    && a.transport.activeSince(2).isPresent());
             b.close();
             await().atMost(WAIT).until(() -> a.transport.activeSince(2).isEmpty());
             await().atMost(WAIT).until(() -> {
@@ -314,7 +314,7 @@ class PeerTransportTest {
                 a.transport.send(List.of(heartbeat(1, 2, 0)));
                 return !b.listener.inbox.isEmpty();
             });
-            assertThat(a.transport.activeSince(2)).isPresent();
+            await().atMost(WAIT).until(() -> a.transport.activeSince(2).isPresent());
         }
     }
 

@@ -231,7 +231,7 @@ class SnapshotTransferTest {
     }
 
     /**
-     * A 96 MiB snapshot between two transports in a JVM with a 32 MiB heap: neither side may
+     * A 64 MiB snapshot between two transports in a JVM with a 32 MiB heap: neither side may
      * hold a snapshot in memory.
      */
     @Test
@@ -239,7 +239,7 @@ class SnapshotTransferTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-Xmx32m",
                 "-cp", System.getProperty("java.class.path"),
-                SnapshotHeapCheck.class.getName(), dir.toString(), String.valueOf(96L << 20))
+                SnapshotHeapCheck.class.getName(), dir.toString(), String.valueOf(64L << 20))
                 .redirectErrorStream(true)
                 .start();
         StringBuilder output = new StringBuilder();

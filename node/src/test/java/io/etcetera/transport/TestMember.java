@@ -26,9 +26,11 @@ final class TestMember implements AutoCloseable {
     final long id;
     final RecordingListener listener = new RecordingListener();
     final PeerTransport transport;
+    private final String scheme;
 
     private TestMember(long id, PeerTransportConfig config) {
         this.id = id;
+        this.scheme = config.listenPeerUrls().get(0).scheme();
         this.transport = new PeerTransport(config, listener, InstantSource.system(), List.of());
     }
 
@@ -70,8 +72,7 @@ final class TestMember implements AutoCloseable {
 
     /** Where peers reach this member. */
     EtcdUrl url() {
-        return new EtcdUrl(
-                "http", "127.0.0.1", String.valueOf(transport.listenAddresses().get(0).getPort()));
+        return new EtcdUrl(scheme, "127.0.0.1", String.valueOf(port()));
     }
 
     int port() {
