@@ -1,12 +1,13 @@
 package io.etcetera.transport;
 
+import com.google.protobuf.ByteString;
+
 import io.etcetera.raft.pb.Message;
 import io.etcetera.raft.pb.MessageType;
 import io.etcetera.transport.pb.SnapshotChunk;
 import io.etcetera.transport.pb.SnapshotHeader;
 import io.etcetera.transport.pb.SnapshotReceived;
 import io.etcetera.transport.pb.SnapshotTrailer;
-import com.google.protobuf.ByteString;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
@@ -24,13 +25,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * One snapshot arriving from a peer: header, data chunks, trailer. The data goes to a partial
- * file ({@code <index>.snap.db.<random>.part}) while its SHA-256 is computed; at the trailer the
- * size and checksum are checked, the file is synced and renamed atomically to {@code <index as 16
- * hex digits>.snap.db} (etcd's name), the directory synced, and only then is the MsgSnap handed to
- * the member. Anything else (a checksum or size mismatch, chunks out of order, a broken or
- * cancelled call, a full inbox) deletes the file and closes the call with an error, which the
- * sender reports as a snapshot failure.
+ * One snapshot arriving from a peer: header, data chunks, trailer. The data goes to a partial file
+ * ({@code <index>.snap.db.<random>.part}) while its SHA-256 is computed; at the trailer the size
+ * and checksum are checked, the file is synced and renamed atomically to {@code <index as 16 hex
+ * digits>.snap.db} (etcd's name), the directory synced, and only then is the MsgSnap handed to the
+ * member. Anything else (a checksum or size mismatch, chunks out of order, a broken or cancelled
+ * call, a full inbox) deletes the file and closes the call with an error, which the sender reports
+ * as a snapshot failure.
  *
  * <p>Transitions: HEADER ──header──> DATA ──trailer──> DONE, and any state ──failure──> DONE.
  *
@@ -109,14 +110,17 @@ final class IncomingSnapshot {
         } catch (StatusException e) {
             fail(e.getStatus());
         } catch (IOException e) {
-            fail(Status.INTERNAL.withDescription(
-                    "failed to save KV snapshot (" + e.getMessage() + ")"));
+            fail(
+                    Status.INTERNAL.withDescription(
+                            "failed to save KV snapshot (" + e.getMessage() + ")"));
         }
     }
 
     void onHalfClose() {
         if (phase != Phase.DONE) {
-            fail(Status.INVALID_ARGUMENT.withDescription("snapshot stream ended before its trailer"));
+            fail(
+                    Status.INVALID_ARGUMENT.withDescription(
+                            "snapshot stream ended before its trailer"));
         }
     }
 
@@ -132,8 +136,11 @@ final class IncomingSnapshot {
         }
         Message snap = header.getMessage();
         if (snap.getType() != MessageType.MsgSnap || snap.getTo() != localId) {
-            throw invalid("a snapshot header must carry a MsgSnap to this member, not a "
-                    + snap.getType() + " to " + PeerHeaders.id(snap.getTo()));
+            throw invalid(
+                    "a snapshot header must carry a MsgSnap to this member, not a "
+                            + snap.getType()
+                            + " to "
+                            + PeerHeaders.id(snap.getTo()));
         }
         if (header.getDataBytes() > DATA_BYTES_MAX) {
             throw invalid("snapshot data of " + header.getDataBytes() + " bytes is too large");
@@ -145,14 +152,21 @@ final class IncomingSnapshot {
         }
         message = snap;
         dataBytes = header.getDataBytes();
-        String name = dataFile(snapshotDir, snap.getSnapshot().getMetadata().getIndex())
-                .getFileName() + ".";
+        String name =
+                dataFile(snapshotDir, snap.getSnapshot().getMetadata().getIndex()).getFileName()
+                        + ".";
         partFile = Files.createTempFile(snapshotDir, name, PART_SUFFIX);
         file = FileChannel.open(partFile, StandardOpenOption.WRITE);
         phase = Phase.DATA;
         counters.receivedBytes.add(header.getSerializedSize());
-        LOG.log(Level.INFO, "receiving database snapshot " + snap.getSnapshot().getMetadata()
-                .getIndex() + " of " + dataBytes + " bytes from " + PeerHeaders.id(from));
+        LOG.log(
+                Level.INFO,
+                "receiving database snapshot "
+                        + snap.getSnapshot().getMetadata().getIndex()
+                        + " of "
+                        + dataBytes
+                        + " bytes from "
+                        + PeerHeaders.id(from));
     }
 
     private void write(ByteString data) throws StatusException, IOException {
@@ -177,7 +191,8 @@ final class IncomingSnapshot {
             throw invalid("a snapshot trailer before its header");
         }
         if (writtenBytes != dataBytes) {
-            throw invalid("snapshot data is " + writtenBytes + " bytes, " + dataBytes + " declared");
+            throw invalid(
+                    "snapshot data is " + writtenBytes + " bytes, " + dataBytes + " declared");
         }
         if (!MessageDigest.isEqual(sha256.digest(), trailer.getSha256().toByteArray())) {
             throw Status.DATA_LOSS.withDescription("snapshot checksum mismatch").asException();
@@ -192,8 +207,9 @@ final class IncomingSnapshot {
         }
         if (!listener.onSnapshot(new ReceivedSnapshot(from, message, dataFile, dataBytes))) {
             Files.deleteIfExists(dataFile);
-            fail(Status.RESOURCE_EXHAUSTED.withDescription(
-                    "snapshot dropped: the member's inbox is full"));
+            fail(
+                    Status.RESOURCE_EXHAUSTED.withDescription(
+                            "snapshot dropped: the member's inbox is full"));
             return;
         }
         phase = Phase.DONE;
@@ -220,8 +236,14 @@ final class IncomingSnapshot {
             LOG.log(Level.WARNING, "cannot remove partial snapshot file " + partFile, e);
         }
         counters.snapshotReceiveFailures.increment();
-        LOG.log(Level.WARNING, "discarded a snapshot from " + PeerHeaders.id(from) + ": "
-                + status.getCode() + ": " + status.getDescription());
+        LOG.log(
+                Level.WARNING,
+                "discarded a snapshot from "
+                        + PeerHeaders.id(from)
+                        + ": "
+                        + status.getCode()
+                        + ": "
+                        + status.getDescription());
         if (!call.isCancelled()) {
             call.close(status, new Metadata());
         }

@@ -23,12 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * IDLE ──connect──> CONNECTING ──peer answers headers──> ACTIVE
  *                        │                                  │
- *                        └──refused, failed, no answer──────┴──> BACKING_OFF ──retryAt──> CONNECTING
+ *                        └──refused, failed, no answer──────┴──> BACKING_OFF
+ * BACKING_OFF ──retryAt──> CONNECTING
  * </pre>
  *
- * <p>Threads: {@link #offer} from any thread (the raft loop); {@link #drain}, {@link #discard}
- * and every other field only on the peer's sender thread. Invariant: {@code queuedBytes} is the
- * sum of the serialized sizes of the queued messages, up to offers in progress.
+ * <p>Threads: {@link #offer} from any thread (the raft loop); {@link #drain}, {@link #discard} and
+ * every other field only on the peer's sender thread. Invariant: {@code queuedBytes} is the sum of
+ * the serialized sizes of the queued messages, up to offers in progress.
  */
 final class Lane {
 

@@ -1,8 +1,8 @@
 package io.etcetera.transport;
 
 /**
- * A peer refused this member because it was removed from the cluster: the member must stop, as
- * etcd stops on {@code errMemberRemoved} from its transport's error channel. The message is etcd's.
+ * A peer refused this member because it was removed from the cluster: the member must stop, as etcd
+ * stops on {@code errMemberRemoved} from its transport's error channel. The message is etcd's.
  * Immutable.
  */
 public final class MemberRemovedException extends Exception {

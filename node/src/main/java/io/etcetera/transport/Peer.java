@@ -29,10 +29,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
 /**
- * One remote member as this member's transport sees it (etcd's {@code peer}): two {@link Lane}s
- * and the one thread, {@code etcetera-peer-sender-<id>}, that opens their streams, drains their
- * queues into batches, backs off and reconnects, and probes the round-trip time. Nothing it does
- * waits on another peer, and nothing it does blocks the thread that queues messages.
+ * One remote member as this member's transport sees it (etcd's {@code peer}): two {@link Lane}s and
+ * the one thread, {@code etcetera-peer-sender-<id>}, that opens their streams, drains their queues
+ * into batches, backs off and reconnects, and probes the round-trip time. Nothing it does waits on
+ * another peer, and nothing it does blocks the thread that queues messages.
  *
  * <p>Threads: {@link #offer}, {@link #updateUrls}, {@link #stop} and the getters from any thread;
  * gRPC callbacks only hand {@link LaneEvent}s over and wake the sender. Lane state, channels and
@@ -70,18 +70,22 @@ final class Peer {
 
     private volatile Urls urls;
     private volatile boolean stopped;
+
     /** Added because it called this member, not by the member: etcd's {@code remote}. */
     private volatile boolean remote;
+
     /** Whether a snapshot is being sent to this peer: at most one at a time. */
     private final AtomicBoolean snapshotInFlight = new AtomicBoolean();
 
     /** When a link to the peer last became active; null while inactive. */
     private volatile Instant activeSince;
 
+    /** Which of the URLs links use; moved on by the sender, read by snapshot senders too. */
+    private volatile int urlIndex;
+
     /** The fields below belong to the sender thread. */
     private long urlsGeneration;
 
-    private int urlIndex;
     private Instant nextProbeAt = Instant.MIN;
 
     Peer(
@@ -123,9 +127,16 @@ final class Peer {
         Lane lane = message.getType() == MessageType.MsgApp ? appends : messages;
         int bytes = message.getSerializedSize();
         if (bytes > MESSAGE_BYTES_MAX) {
-            LOG.log(Level.WARNING, "dropped a " + message.getType() + " of " + bytes
-                    + " bytes to peer " + PeerHeaders.id(id) + ": peers take at most "
-                    + MESSAGE_BYTES_MAX);
+            LOG.log(
+                    Level.WARNING,
+                    "dropped a "
+                            + message.getType()
+                            + " of "
+                            + bytes
+                            + " bytes to peer "
+                            + PeerHeaders.id(id)
+                            + ": peers take at most "
+                            + MESSAGE_BYTES_MAX);
         }
         if (stopped || bytes > MESSAGE_BYTES_MAX || !lane.offer(message, bytes)) {
             counters.droppedMessages.increment();
@@ -274,7 +285,8 @@ final class Peer {
     }
 
     private boolean acceptWaitExpired(Lane lane, Instant now) {
-        return Duration.between(lane.connectingSince, now).toMillis() >= limits.acceptWaitMillisMax();
+        return Duration.between(lane.connectingSince, now).toMillis()
+                >= limits.acceptWaitMillisMax();
     }
 
     private void connect(Lane lane, Instant now) {
@@ -355,12 +367,23 @@ final class Peer {
     private void deactivate(Lane lane, String reason) {
         if (activeSince != null) {
             activeSince = null;
-            LOG.log(Level.WARNING, "peer " + PeerHeaders.id(id)
-                    + " became inactive (message send to peer failed): " + lane.name
-                    + " stream: " + reason);
+            LOG.log(
+                    Level.WARNING,
+                    "peer "
+                            + PeerHeaders.id(id)
+                            + " became inactive (message send to peer failed): "
+                            + lane.name
+                            + " stream: "
+                            + reason);
         } else {
-            LOG.log(Level.DEBUG, "peer " + PeerHeaders.id(id) + " still inactive: " + lane.name
-                    + " stream: " + reason);
+            LOG.log(
+                    Level.DEBUG,
+                    "peer "
+                            + PeerHeaders.id(id)
+                            + " still inactive: "
+                            + lane.name
+                            + " stream: "
+                            + reason);
         }
     }
 
@@ -421,7 +444,8 @@ final class Peer {
         if (lane.channel != null) {
             lane.channel.shutdownNow();
             try {
-                lane.channel.awaitTermination(PeerTransport.STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                lane.channel.awaitTermination(
+                        PeerTransport.STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -438,8 +462,11 @@ final class Peer {
     }
 
     private void handOver(LaneEvent event) {
-        Invariants.check(events.offer(event), "peer %s: more than %d lane events pending",
-                PeerHeaders.id(id), EVENTS_MAX);
+        Invariants.check(
+                events.offer(event),
+                "peer %s: more than %d lane events pending",
+                PeerHeaders.id(id),
+                EVENTS_MAX);
         LockSupport.unpark(sender);
     }
 

@@ -17,11 +17,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Opens gRPC channels to peer URLs: grpc-java's Netty transport on the transport's shared I/O
  * threads, callbacks run directly on those threads (they only hand events over), HTTP/2 keepalive
- * so that a link to a peer that vanished without a reset breaks within {@link
- * #KEEPALIVE_SECONDS} plus {@link #KEEPALIVE_TIMEOUT_SECONDS}. Each channel serves one link and
- * is shut down when the link breaks: a new link gets a new channel, so reconnect timing is the
- * transport's back-off and not gRPC's own (which grows to two minutes). Stateless beyond its
- * configuration; thread-safe.
+ * so that a link to a peer that vanished without a reset breaks within {@link #KEEPALIVE_SECONDS}
+ * plus {@link #KEEPALIVE_TIMEOUT_SECONDS}. Each channel serves one link and is shut down when the
+ * link breaks: a new link gets a new channel, so reconnect timing is the transport's back-off and
+ * not gRPC's own (which grows to two minutes). Stateless beyond its configuration; thread-safe.
  */
 final class PeerChannels {
 
@@ -45,8 +44,8 @@ final class PeerChannels {
     }
 
     /**
-     * A new channel to one URL of a peer. Resolves the host name on the calling thread, so only
-     * a peer's own threads call this.
+     * A new channel to one URL of a peer. Resolves the host name on the calling thread, so only a
+     * peer's own threads call this.
      */
     ManagedChannel open(EtcdUrl url) throws IOException {
         if (url.isUnixSocket()) {

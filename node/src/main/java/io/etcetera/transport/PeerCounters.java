@@ -14,15 +14,20 @@ final class PeerCounters {
     final LongAdder sentBytes = new LongAdder();
     final LongAdder sentMessages = new LongAdder();
     final LongAdder sentBatches = new LongAdder();
+
     /** Messages never handed to gRPC: queue full, lane down, queue discarded when a link broke. */
     final LongAdder droppedMessages = new LongAdder();
+
     /** Links that broke or failed to open, and refused calls. */
     final LongAdder streamFailures = new LongAdder();
+
     final LongAdder receivedBytes = new LongAdder();
     final LongAdder receivedMessages = new LongAdder();
     final LongAdder receivedBatches = new LongAdder();
+
     /** Received messages this member's inbox did not take. */
     final LongAdder receiveDrops = new LongAdder();
+
     final LongAdder snapshotsSent = new LongAdder();
     final LongAdder snapshotSendFailures = new LongAdder();
     final LongAdder snapshotsReceived = new LongAdder();

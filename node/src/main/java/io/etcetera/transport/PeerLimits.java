@@ -10,7 +10,8 @@ import io.etcetera.invariants.Invariants;
  *     {@code streamBufSize})
  * @param queueBytesMax bytes of Raft messages a lane of one peer holds before it drops new ones
  * @param batchMessagesMax Raft messages in one gRPC message
- * @param batchBytesMax bytes of Raft messages in one gRPC message; a single larger message goes alone
+ * @param batchBytesMax bytes of Raft messages in one gRPC message; a single larger message goes
+ *     alone
  * @param reconnectBackoffMinMillis wait before the first retry of a failed link
  * @param reconnectBackoffMaxMillis the back-off doubles per failure up to this
  * @param acceptWaitMillisMax a link whose peer has not accepted it within this is given up
@@ -33,13 +34,12 @@ public record PeerLimits(
     /**
      * etcd's stream buffer of 4096 messages; 32 MiB so that five peers' queues stay within a heap a
      * member can spare; batches of up to 2048 messages (etcd flushes after half its buffer) or 1
-     * MiB; back-off from 50 ms to 1 s (etcd redials every 100 ms); 5 s for a peer to accept a
-     * link (etcd's {@code ConnReadTimeout}); a probe every 5 s; 256 KiB snapshot chunks; a
-     * stalled snapshot abandoned after 30 s.
+     * MiB; back-off from 50 ms to 1 s (etcd redials every 100 ms); 5 s for a peer to accept a link
+     * (etcd's {@code ConnReadTimeout}); a probe every 5 s; 256 KiB snapshot chunks; a stalled
+     * snapshot abandoned after 30 s.
      */
     public static final PeerLimits DEFAULT =
-            new PeerLimits(
-                    4096, 32L << 20, 2048, 1 << 20, 50, 1000, 5000, 5000, 256 << 10, 30_000);
+            new PeerLimits(4096, 32L << 20, 2048, 1 << 20, 50, 1000, 5000, 5000, 256 << 10, 30_000);
 
     /** The largest gRPC message a peer accepts: a batch, or one large Raft message. */
     public static final int INBOUND_MESSAGE_BYTES_MAX = 256 << 20;
@@ -59,13 +59,17 @@ public record PeerLimits(
                 "reconnect back-off min(%d) must be positive and <= max(%d)",
                 reconnectBackoffMinMillis,
                 reconnectBackoffMaxMillis);
-        Invariants.check(acceptWaitMillisMax > 0, "acceptWaitMillisMax(%d) <= 0", acceptWaitMillisMax);
-        Invariants.check(probeIntervalMillis > 0, "probeIntervalMillis(%d) <= 0", probeIntervalMillis);
+        Invariants.check(
+                acceptWaitMillisMax > 0, "acceptWaitMillisMax(%d) <= 0", acceptWaitMillisMax);
+        Invariants.check(
+                probeIntervalMillis > 0, "probeIntervalMillis(%d) <= 0", probeIntervalMillis);
         Invariants.check(
                 snapshotChunkBytes > 0 && snapshotChunkBytes <= INBOUND_MESSAGE_BYTES_MAX / 2,
                 "snapshotChunkBytes(%d) out of range",
                 snapshotChunkBytes);
         Invariants.check(
-                snapshotStallMillisMax > 0, "snapshotStallMillisMax(%d) <= 0", snapshotStallMillisMax);
+                snapshotStallMillisMax > 0,
+                "snapshotStallMillisMax(%d) <= 0",
+                snapshotStallMillisMax);
     }
 }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The member's peer listeners: one grpc-java Netty server per {@code --listen-peer-urls} address,
- * TLS on {@code https} ones, calls run directly on the shared I/O threads (services never block).
- * A call may carry one Raft message batch of up to {@link PeerLimits#INBOUND_MESSAGE_BYTES_MAX};
+ * TLS on {@code https} ones, calls run directly on the shared I/O threads (services never block). A
+ * call may carry one Raft message batch of up to {@link PeerLimits#INBOUND_MESSAGE_BYTES_MAX};
  * peers' keepalive pings are allowed every {@link #KEEPALIVE_MIN_SECONDS}, and a silent caller is
  * pinged as a caller pings a silent peer.
  *
@@ -69,8 +69,11 @@ final class PeerPort {
                                     PeerChannels.KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (url.isTls()) {
                 if (tls.isEmpty()) {
-                    throw new IOException("listen peer URL " + url + " needs TLS, and no peer"
-                            + " TLS is set (--peer-cert-file, --peer-key-file)");
+                    throw new IOException(
+                            "listen peer URL "
+                                    + url
+                                    + " needs TLS, and no peer"
+                                    + " TLS is set (--peer-cert-file, --peer-key-file)");
                 }
                 builder.sslContext(tls.get());
             }

@@ -8,7 +8,6 @@ import io.etcetera.transport.pb.ProbeRequest;
 import io.etcetera.transport.pb.StreamEnd;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 
@@ -23,10 +22,10 @@ import java.util.function.ObjLongConsumer;
  * hands every received Raft message to the member's listener, answers probes, and passes snapshot
  * calls to the {@link SnapshotReceiver}.
  *
- * <p>Threads: every callback runs on a gRPC I/O thread and never blocks: the listener enqueues,
- * and a message it does not take is dropped and counted, as etcd drops when its receive buffer is
- * full. Raft message streams use gRPC flow control: one message is requested after the previous
- * one was handed over. Stateless beyond counters; thread-safe.
+ * <p>Threads: every callback runs on a gRPC I/O thread and never blocks: the listener enqueues, and
+ * a message it does not take is dropped and counted, as etcd drops when its receive buffer is full.
+ * Raft message streams use gRPC flow control: one message is requested after the previous one was
+ * handed over. Stateless beyond counters; thread-safe.
  */
 final class PeerService {
 
@@ -35,8 +34,10 @@ final class PeerService {
     private final PeerHeaders headers;
     private final TransportListener listener;
     private final LongFunction<PeerCounters> counters;
+
     /** Told of every admitted caller, so the transport can answer callers it does not know. */
     private final ObjLongConsumer<Metadata> callerSeen;
+
     private final SnapshotReceiver snapshots;
     private final LongAdder refusedCalls = new LongAdder();
 
@@ -83,8 +84,11 @@ final class PeerService {
     private void refuse(ServerCall<?, ?> call, PeerRefusal refusal, Metadata callHeaders) {
         refusedCalls.increment();
         if (refusal == PeerRefusal.CLUSTER_ID_MISMATCH) {
-            LOG.log(Level.ERROR, "request cluster ID mismatch (got "
-                    + PeerHeaders.claimedClusterId(callHeaders) + ")");
+            LOG.log(
+                    Level.ERROR,
+                    "request cluster ID mismatch (got "
+                            + PeerHeaders.claimedClusterId(callHeaders)
+                            + ")");
         } else {
             LOG.log(Level.WARNING, "refused a peer call: " + refusal.words());
         }

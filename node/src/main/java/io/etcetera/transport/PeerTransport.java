@@ -30,22 +30,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The member's peer transport, after etcd's {@code rafthttp.Transport} over gRPC: sends the Raft
- * messages of each {@code Ready} to peers over long-lived, batched gRPC streams, streams
- * snapshots, receives both from peers on the peer URLs, and tells the member what it must know
- * ({@link TransportListener}). How it works is in the package documentation.
+ * messages of each {@code Ready} to peers over long-lived, batched gRPC streams, streams snapshots,
+ * receives both from peers on the peer URLs, and tells the member what it must know ({@link
+ * TransportListener}). How it works is in the package documentation.
  *
  * <p>Caller's duties, in order:
  *
  * <ol>
- *   <li>Make it with this member's identity, a listener and a clock; {@link #start} binds the
- *       peer URLs.
+ *   <li>Make it with this member's identity, a listener and a clock; {@link #start} binds the peer
+ *       URLs.
  *   <li>{@link #addPeer} every other member (their peer URLs), {@link #updatePeer} when URLs
  *       change, {@link #removePeer} when a member leaves: from any thread, never blocking.
  *   <li>From the raft loop, {@link #send} each {@code Ready}'s messages except MsgSnap, and hand
  *       each MsgSnap with its state machine data to {@link #sendSnapshot}. Neither blocks: a full
  *       queue drops and reports the peer unreachable, and Raft recovers.
- *   <li>Feed the listener's reports into the {@code RawNode}, install received snapshots, stop
- *       the member on {@link TransportListener#onMemberRemoved}.
+ *   <li>Feed the listener's reports into the {@code RawNode}, install received snapshots, stop the
+ *       member on {@link TransportListener#onMemberRemoved}.
  *   <li>{@link #close} once; it joins every thread the transport started.
  * </ol>
  *
@@ -78,12 +78,18 @@ public final class PeerTransport implements AutoCloseable {
     private final EventLoopGroup ioGroup =
             new NioEventLoopGroup(IO_THREADS, new DefaultThreadFactory("etcetera-peer-io", true));
     private final ThreadPoolExecutor snapshotSends =
-            new ThreadPoolExecutor(0, SNAPSHOT_SENDS_MAX, 60, TimeUnit.SECONDS,
+            new ThreadPoolExecutor(
+                    0,
+                    SNAPSHOT_SENDS_MAX,
+                    60,
+                    TimeUnit.SECONDS,
                     new SynchronousQueue<>(),
                     new DefaultThreadFactory("etcetera-peer-snapshot-send", true));
     private final ConcurrentHashMap<Long, Peer> peers = new ConcurrentHashMap<>();
+
     /** Removed peers whose sender may still be ending, for {@link #close} to join. */
     private final ConcurrentLinkedQueue<Peer> retired = new ConcurrentLinkedQueue<>();
+
     private final ConcurrentHashMap<Long, PeerCounters> counters = new ConcurrentHashMap<>();
     private final AtomicBoolean removalReported = new AtomicBoolean();
     private final PeerChannels channels;
@@ -96,8 +102,8 @@ public final class PeerTransport implements AutoCloseable {
      * @param config this member's identity, peer URLs, snapshot directory, TLS and limits
      * @param listener where received messages and reports go; must never block
      * @param clock the source of {@code activeSince}, back-off and round-trip times
-     * @param extraServices further gRPC services for the peer URLs (e.g. the server's membership
-     *     or lease forwarding); like the transport's own, they run on I/O threads and never block
+     * @param extraServices further gRPC services for the peer URLs (e.g. the server's membership or
+     *     lease forwarding); like the transport's own, they run on I/O threads and never block
      */
     public PeerTransport(
             PeerTransportConfig config,
@@ -107,19 +113,24 @@ public final class PeerTransport implements AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.clock = clock;
-        PeerHeaders headers = new PeerHeaders(config.memberId(), config.clusterId(),
-                config.advertisePeerUrls(), listener::isIdRemoved);
-        this.channels =
-                new PeerChannels(ioGroup, config.tls().map(PeerTls::client), headers);
-        this.snapshotReceiver = new SnapshotReceiver(
-                config.memberId(), config.snapshotDir(), listener, this::counters);
-        this.service = new PeerService(
-                headers, listener, this::counters, this::onCaller, snapshotReceiver);
+        PeerHeaders headers =
+                new PeerHeaders(
+                        config.memberId(),
+                        config.clusterId(),
+                        config.advertisePeerUrls(),
+                        listener::isIdRemoved);
+        this.channels = new PeerChannels(ioGroup, config.tls().map(PeerTls::client), headers);
+        this.snapshotReceiver =
+                new SnapshotReceiver(
+                        config.memberId(), config.snapshotDir(), listener, this::counters);
+        this.service =
+                new PeerService(
+                        headers, listener, this::counters, this::onCaller, snapshotReceiver);
         List<ServerServiceDefinition> services = new ArrayList<>(extraServices);
         services.add(0, service.definition());
         Optional<SslContext> serverTls = config.tls().map(PeerTls::server);
-        this.port = new PeerPort(
-                config.listenPeerUrls(), serverTls, services, acceptGroup, ioGroup);
+        this.port =
+                new PeerPort(config.listenPeerUrls(), serverTls, services, acceptGroup, ioGroup);
     }
 
     /** Removes partial snapshot files of an earlier run and binds the listen peer URLs. */
@@ -139,12 +150,12 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /**
-     * Starts sending to a member at its peer URLs (etcd's {@code AddPeer}). A member already
-     * added stays as it is (see {@link #updatePeer}); one that called in first is adopted.
+     * Starts sending to a member at its peer URLs (etcd's {@code AddPeer}). A member already added
+     * stays as it is (see {@link #updatePeer}); one that called in first is adopted.
      */
     public void addPeer(long id, List<EtcdUrl> peerUrls) {
-        Invariants.check(id != config.memberId(), "member %s cannot be its own peer",
-                PeerHeaders.id(id));
+        Invariants.check(
+                id != config.memberId(), "member %s cannot be its own peer", PeerHeaders.id(id));
         startPeer(id, peerUrls, false);
     }
 
@@ -157,8 +168,8 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /**
-     * Stops sending to a member and forgets it (etcd's {@code RemovePeer}); its queued messages
-     * are dropped. Returns at once; the peer's thread ends on its own.
+     * Stops sending to a member and forgets it (etcd's {@code RemovePeer}); its queued messages are
+     * dropped. Returns at once; the peer's thread ends on its own.
      */
     public void removePeer(long id) {
         Peer peer = peers.remove(id);
@@ -172,10 +183,10 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /**
-     * Queues each message for its peer and returns; never blocks. Messages to unknown members
-     * or with {@code to == 0} are ignored (etcd's {@code Send}). A message dropped because its
-     * peer's queue is full or its link is down is counted, and the peer reported unreachable
-     * once per call.
+     * Queues each message for its peer and returns; never blocks. Messages to unknown members or
+     * with {@code to == 0} are ignored (etcd's {@code Send}). A message dropped because its peer's
+     * queue is full or its link is down is counted, and the peer reported unreachable once per
+     * call.
      *
      * @throws IllegalStateException for a MsgSnap: those go through {@link #sendSnapshot}
      */
@@ -183,9 +194,10 @@ public final class PeerTransport implements AutoCloseable {
         List<Long> unreachable = null;
         for (Message message : messages) {
             long to = message.getTo();
-            Invariants.check(message.getType() != MessageType.MsgSnap,
-                    "a MsgSnap to %s must go through sendSnapshot with its data",
-                    PeerHeaders.id(to));
+            Invariants.check(
+                    message.getType() != MessageType.MsgSnap,
+                    "a MsgSnap (to %d) must go through sendSnapshot with its data",
+                    to);
             Peer peer = to == 0 ? null : peers.get(to);
             if (peer == null || peer.offer(message)) {
                 continue;
@@ -203,10 +215,10 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /**
-     * Streams a MsgSnap and its data to its peer on a snapshot-send thread and returns at once.
-     * The outcome arrives through {@link TransportListener#onSnapshotStatus}; when the snapshot
-     * cannot even start (unknown peer, one already in flight to it, {@link #SNAPSHOT_SENDS_MAX}
-     * in flight), it fails at once and its data is closed.
+     * Streams a MsgSnap and its data to its peer on a snapshot-send thread and returns at once. The
+     * outcome arrives through {@link TransportListener#onSnapshotStatus}; when the snapshot cannot
+     * even start (unknown peer, one already in flight to it, {@link #SNAPSHOT_SENDS_MAX} in
+     * flight), it fails at once and its data is closed.
      */
     public void sendSnapshot(OutgoingSnapshot snapshot) {
         long to = snapshot.message().getTo();
@@ -216,8 +228,15 @@ public final class PeerTransport implements AutoCloseable {
             return;
         }
         try {
-            snapshotSends.execute(new SnapshotSender(peer, snapshot, channels, config.limits(),
-                    listener, this::onMemberRemoved, clock));
+            snapshotSends.execute(
+                    new SnapshotSender(
+                            peer,
+                            snapshot,
+                            channels,
+                            config.limits(),
+                            listener,
+                            this::onMemberRemoved,
+                            clock));
         } catch (RejectedExecutionException e) {
             peer.endSnapshot();
             refuseSnapshot(snapshot, SNAPSHOT_SENDS_MAX + " snapshots in flight");
@@ -301,24 +320,42 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     private void startPeer(long id, List<EtcdUrl> peerUrls, boolean remote) {
-        Peer started = peers.compute(id, (unused, existing) -> {
-            if (existing != null) {
-                if (!remote && existing.isRemote()) {
-                    existing.markAnnounced();
-                    existing.updateUrls(peerUrls);
-                }
-                return existing;
-            }
-            if (closed) {
-                return null;
-            }
-            Peer peer = new Peer(id, peerUrls, remote, config.limits(), channels, listener,
-                    this::onMemberRemoved, clock, counters(id));
-            peer.start();
-            LOG.log(Level.INFO, "added " + (remote ? "remote " : "") + "peer " + PeerHeaders.id(id)
-                    + " at " + peerUrls);
-            return peer;
-        });
+        Peer started =
+                peers.compute(
+                        id,
+                        (unused, existing) -> {
+                            if (existing != null) {
+                                if (!remote && existing.isRemote()) {
+                                    existing.markAnnounced();
+                                    existing.updateUrls(peerUrls);
+                                }
+                                return existing;
+                            }
+                            if (closed) {
+                                return null;
+                            }
+                            Peer peer =
+                                    new Peer(
+                                            id,
+                                            peerUrls,
+                                            remote,
+                                            config.limits(),
+                                            channels,
+                                            listener,
+                                            this::onMemberRemoved,
+                                            clock,
+                                            counters(id));
+                            peer.start();
+                            LOG.log(
+                                    Level.INFO,
+                                    "added "
+                                            + (remote ? "remote " : "")
+                                            + "peer "
+                                            + PeerHeaders.id(id)
+                                            + " at "
+                                            + peerUrls);
+                            return peer;
+                        });
         if (started != null && closed && peers.remove(id, started)) {
             started.stop(); // close() ran while this peer was being added
         }
@@ -338,8 +375,9 @@ public final class PeerTransport implements AutoCloseable {
     private void onMemberRemoved(long refusingPeerId) {
         if (removalReported.compareAndSet(false, true)) {
             MemberRemovedException removed = new MemberRemovedException(refusingPeerId);
-            LOG.log(Level.ERROR, removed.getMessage() + " (refused by "
-                    + PeerHeaders.id(refusingPeerId) + ")");
+            LOG.log(
+                    Level.ERROR,
+                    removed.getMessage() + " (refused by " + PeerHeaders.id(refusingPeerId) + ")");
             listener.onMemberRemoved(removed);
         }
     }

@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * @param memberId this member's ID
  * @param clusterId the cluster's ID; calls claiming another are refused both ways
- * @param listenPeerUrls {@code --listen-peer-urls}: where to accept peers' calls (port 0: any
- *     free port)
+ * @param listenPeerUrls {@code --listen-peer-urls}: where to accept peers' calls (port 0: any free
+ *     port)
  * @param advertisePeerUrls this member's advertised peer URLs, sent along so that a peer that does
  *     not know this member yet can answer it
  * @param snapshotDir where received snapshot data files appear, named {@code <index as 16 hex

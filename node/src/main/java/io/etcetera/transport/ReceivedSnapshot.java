@@ -5,8 +5,8 @@ import io.etcetera.raft.pb.Message;
 import java.nio.file.Path;
 
 /**
- * A MsgSnap whose state machine data has arrived complete, matched its SHA-256, was synced to
- * disk and moved atomically to its final name in the snapshot directory. The member owns {@code
+ * A MsgSnap whose state machine data has arrived complete, matched its SHA-256, was synced to disk
+ * and moved atomically to its final name in the snapshot directory. The member owns {@code
  * dataFile} from now on. Immutable.
  *
  * @param from the member that sent it

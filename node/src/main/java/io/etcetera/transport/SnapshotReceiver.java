@@ -22,10 +22,10 @@ import java.util.function.LongFunction;
 
 /**
  * Receives snapshots from peers into the snapshot directory: each call becomes an {@link
- * IncomingSnapshot} whose chunks are written by one thread, {@code
- * etcetera-peer-snapshot-receive}, so a gRPC I/O thread never touches the disk. Memory stays
- * bounded whatever the snapshot's size: the next chunk is requested only after the previous one
- * was written, so at most one chunk waits here and HTTP/2 flow control holds the sender back.
+ * IncomingSnapshot} whose chunks are written by one thread, {@code etcetera-peer-snapshot-receive},
+ * so a gRPC I/O thread never touches the disk. Memory stays bounded whatever the snapshot's size:
+ * the next chunk is requested only after the previous one was written, so at most one chunk waits
+ * here and HTTP/2 flow control holds the sender back.
  *
  * <p>At most {@link #RECEIVES_MAX} snapshots are received at once; more are refused with {@code
  * RESOURCE_EXHAUSTED}. Partial files a crash left behind are removed when the transport starts.
@@ -74,8 +74,9 @@ final class SnapshotReceiver implements AutoCloseable {
     void removePartialFiles() throws IOException {
         Files.createDirectories(snapshotDir);
         try (DirectoryStream<Path> partial =
-                Files.newDirectoryStream(snapshotDir, "*" + IncomingSnapshot.SUFFIX + ".*"
-                        + IncomingSnapshot.PART_SUFFIX)) {
+                Files.newDirectoryStream(
+                        snapshotDir,
+                        "*" + IncomingSnapshot.SUFFIX + ".*" + IncomingSnapshot.PART_SUFFIX)) {
             for (Path file : partial) {
                 LOG.log(Level.INFO, "removing a partial snapshot file: " + file);
                 Files.deleteIfExists(file);
@@ -132,7 +133,9 @@ final class SnapshotReceiver implements AutoCloseable {
         }
     }
 
-    /** Lets the disk thread finish what it holds (cancelled calls delete their files), then ends it. */
+    /**
+     * Lets the disk thread finish what it holds (cancelled calls delete their files), then ends it.
+     */
     @Override
     public void close() throws InterruptedException {
         disk.shutdown();

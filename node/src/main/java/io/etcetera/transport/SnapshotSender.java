@@ -1,12 +1,13 @@
 package io.etcetera.transport;
 
+import com.google.protobuf.ByteString;
+
 import io.etcetera.config.EtcdUrl;
 import io.etcetera.transport.pb.PeerGrpc;
 import io.etcetera.transport.pb.SnapshotChunk;
 import io.etcetera.transport.pb.SnapshotHeader;
 import io.etcetera.transport.pb.SnapshotReceived;
 import io.etcetera.transport.pb.SnapshotTrailer;
-import com.google.protobuf.ByteString;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -18,10 +19,10 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Optional;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
@@ -32,8 +33,8 @@ import java.util.function.LongConsumer;
  * state machine's data in chunks read only when the stream takes more (HTTP/2 flow control, so
  * memory stays at one chunk whatever the size), then the data's SHA-256. The outcome, known once
  * the receiver has verified, stored and handed over the snapshot, goes to {@link
- * TransportListener#onSnapshotStatus}; a failure also reports the peer unreachable, as etcd does.
- * A transfer that makes no progress for {@code snapshotStallMillisMax} is abandoned.
+ * TransportListener#onSnapshotStatus}; a failure also reports the peer unreachable, as etcd does. A
+ * transfer that makes no progress for {@code snapshotStallMillisMax} is abandoned.
  *
  * <p>Runs once, on an {@code etcetera-peer-snapshot-send} thread, which blocks on the data stream
  * and waits (parked) for the peer; gRPC callbacks only record the call's end and unpark it.
@@ -102,42 +103,58 @@ final class SnapshotSender implements Runnable {
             call.request(1);
             call.sendMessage(header());
             MessageDigest sha256 = sha256();
-            byte[] buffer = new byte[limits.snapshotChunkBytes()];
-            long sentBytes = 0;
-            int read;
-            while ((read = data.readNBytes(buffer, 0, buffer.length)) > 0) {
-                sentBytes += read;
-                if (sentBytes > snapshot.dataBytes()) {
-                    return abandon(call, "snapshot data is longer than its declared "
-                            + snapshot.dataBytes() + " bytes");
-                }
-                sha256.update(buffer, 0, read);
-                Optional<Status> stop = awaitReady(call);
-                if (stop.isPresent()) {
-                    return stop.get();
-                }
-                call.sendMessage(SnapshotChunk.newBuilder()
-                        .setData(ByteString.copyFrom(buffer, 0, read)).build());
-                peer.counters.sentBytes.add(read);
+            Optional<Status> stop = sendData(call, data, sha256);
+            if (stop.isEmpty()) {
+                stop = awaitReady(call);
             }
-            if (sentBytes != snapshot.dataBytes()) {
-                return abandon(call, "snapshot data is " + sentBytes + " bytes, "
-                        + snapshot.dataBytes() + " declared");
-            }
-            Optional<Status> stop = awaitReady(call);
             if (stop.isPresent()) {
                 return stop.get();
             }
-            call.sendMessage(SnapshotChunk.newBuilder()
-                    .setTrailer(SnapshotTrailer.newBuilder()
-                            .setSha256(ByteString.copyFrom(sha256.digest())))
-                    .build());
+            ByteString digest = ByteString.copyFrom(sha256.digest());
+            call.sendMessage(
+                    SnapshotChunk.newBuilder()
+                            .setTrailer(SnapshotTrailer.newBuilder().setSha256(digest))
+                            .build());
             call.halfClose();
             return awaitClose(call);
         } finally {
             channel.shutdownNow();
             awaitTermination(channel);
         }
+    }
+
+    /**
+     * Streams the data in chunks, each read only once the stream takes more; empty when all of it
+     * went out, else how the transfer ended.
+     */
+    private Optional<Status> sendData(
+            ClientCall<SnapshotChunk, SnapshotReceived> call,
+            InputStream data,
+            MessageDigest sha256)
+            throws IOException {
+        byte[] buffer = new byte[limits.snapshotChunkBytes()];
+        long sentBytes = 0;
+        int read;
+        while ((read = data.readNBytes(buffer, 0, buffer.length)) > 0) {
+            sentBytes += read;
+            if (sentBytes > snapshot.dataBytes()) {
+                String why = "longer than its declared " + snapshot.dataBytes() + " bytes";
+                return Optional.of(abandon(call, "snapshot data is " + why));
+            }
+            sha256.update(buffer, 0, read);
+            Optional<Status> stop = awaitReady(call);
+            if (stop.isPresent()) {
+                return stop;
+            }
+            ByteString chunk = ByteString.copyFrom(buffer, 0, read);
+            call.sendMessage(SnapshotChunk.newBuilder().setData(chunk).build());
+            peer.counters.sentBytes.add(read);
+        }
+        if (sentBytes != snapshot.dataBytes()) {
+            String why = sentBytes + " bytes, " + snapshot.dataBytes() + " declared";
+            return Optional.of(abandon(call, "snapshot data is " + why));
+        }
+        return Optional.empty();
     }
 
     private static void awaitTermination(ManagedChannel channel) {
@@ -149,11 +166,13 @@ final class SnapshotSender implements Runnable {
     }
 
     private SnapshotChunk header() {
-        SnapshotChunk header = SnapshotChunk.newBuilder()
-                .setHeader(SnapshotHeader.newBuilder()
-                        .setMessage(snapshot.message())
-                        .setDataBytes(snapshot.dataBytes()))
-                .build();
+        SnapshotChunk header =
+                SnapshotChunk.newBuilder()
+                        .setHeader(
+                                SnapshotHeader.newBuilder()
+                                        .setMessage(snapshot.message())
+                                        .setDataBytes(snapshot.dataBytes()))
+                        .build();
         peer.counters.sentBytes.add(header.getSerializedSize());
         return header;
     }
@@ -170,8 +189,10 @@ final class SnapshotSender implements Runnable {
             }
             long waitNanos = nanosUntil(deadline);
             if (waitNanos <= 0) {
-                return Optional.of(abandon(call, "no progress for "
-                        + limits.snapshotStallMillisMax() + " ms"));
+                return Optional.of(
+                        abandon(
+                                call,
+                                "no progress for " + limits.snapshotStallMillisMax() + " ms"));
             }
             LockSupport.parkNanos(this, waitNanos);
         }
@@ -183,8 +204,11 @@ final class SnapshotSender implements Runnable {
         while (closed == null) {
             long waitNanos = nanosUntil(deadline);
             if (waitNanos <= 0 || Thread.currentThread().isInterrupted()) {
-                return abandon(call, "no answer for " + limits.snapshotStallMillisMax()
-                        + " ms after the last chunk");
+                return abandon(
+                        call,
+                        "no answer for "
+                                + limits.snapshotStallMillisMax()
+                                + " ms after the last chunk");
             }
             LockSupport.parkNanos(this, waitNanos);
         }
@@ -206,16 +230,28 @@ final class SnapshotSender implements Runnable {
         long index = snapshot.message().getSnapshot().getMetadata().getIndex();
         if (outcome.isOk()) {
             peer.counters.snapshotsSent.increment();
-            LOG.log(Level.INFO, "sent database snapshot " + index + " of " + snapshot.dataBytes()
-                    + " bytes to " + PeerHeaders.id(to));
+            LOG.log(
+                    Level.INFO,
+                    "sent database snapshot "
+                            + index
+                            + " of "
+                            + snapshot.dataBytes()
+                            + " bytes to "
+                            + PeerHeaders.id(to));
             listener.onSnapshotStatus(to, SnapshotStatus.FINISH);
             return;
         }
         String reason = outcome.getCode() + ": " + outcome.getDescription();
         peer.counters.snapshotSendFailures.increment();
         peer.counters.lastFailure = "snapshot: " + reason;
-        LOG.log(Level.WARNING, "failed to send database snapshot " + index + " to "
-                + PeerHeaders.id(to) + ": " + reason);
+        LOG.log(
+                Level.WARNING,
+                "failed to send database snapshot "
+                        + index
+                        + " to "
+                        + PeerHeaders.id(to)
+                        + ": "
+                        + reason);
         if (PeerRefusal.of(outcome).orElse(null) == PeerRefusal.REMOVED_MEMBER) {
             memberRemoved.accept(to);
         }

@@ -17,8 +17,8 @@ public interface TransportListener {
      * RawNode.step}. Called on a gRPC I/O thread, in the order the peer sent the messages of one
      * lane.
      *
-     * @return false when the inbox is full: the message is dropped and counted, as etcd drops
-     *     when its receive buffer is full, and Raft recovers
+     * @return false when the inbox is full: the message is dropped and counted, as etcd drops when
+     *     its receive buffer is full, and Raft recovers
      */
     boolean onMessage(Message message);
 
@@ -33,8 +33,8 @@ public interface TransportListener {
 
     /**
      * Messages to a peer were lost (its queue was full, its link is down or broke): {@code
-     * RawNode.reportUnreachable(peerId)}. At most once per peer per {@link PeerTransport#send}
-     * call and once per broken link.
+     * RawNode.reportUnreachable(peerId)}. At most once per peer per {@link PeerTransport#send} call
+     * and once per broken link.
      */
     void onUnreachable(long peerId);
 
@@ -42,14 +42,14 @@ public interface TransportListener {
     void onSnapshotStatus(long peerId, SnapshotStatus status);
 
     /**
-     * A peer refused this member as removed from the cluster: the member must stop, as etcd does
-     * on {@code errMemberRemoved}. Called at most once.
+     * A peer refused this member as removed from the cluster: the member must stop, as etcd does on
+     * {@code errMemberRemoved}. Called at most once.
      */
     void onMemberRemoved(MemberRemovedException removed);
 
     /**
-     * Whether a member was removed from the cluster: its calls are refused, so it learns and
-     * stops. Called on gRPC I/O threads for every call and batch; must be cheap and not block.
+     * Whether a member was removed from the cluster: its calls are refused, so it learns and stops.
+     * Called on gRPC I/O threads for every call and batch; must be cheap and not block.
      */
     boolean isIdRemoved(long memberId);
 }

@@ -34,27 +34,25 @@
  * reconnectBackoffMaxMillis}, on a new channel (gRPC's own reconnect back-off grows to two
  * minutes), trying the peer's next URL when the last attempt never connected. HTTP/2 keepalive
  * breaks links to peers that vanished without a reset. The peer is active ({@code activeSince},
- * etcd's {@code ActiveSince}) from the first open stream until a stream fails. A small probe
- * call on the message lane's connection measures the round-trip time every {@code
- * probeIntervalMillis}.
+ * etcd's {@code ActiveSince}) from the first open stream until a stream fails. A small probe call
+ * on the message lane's connection measures the round-trip time every {@code probeIntervalMillis}.
  *
  * <h2>Identity</h2>
  *
  * Every call carries, in headers under etcd's names, the cluster ID, the sender's and the target's
- * member IDs, and the sender's advertised peer URLs. The receiver refuses, in etcd's words, a
- * wrong cluster ID ("cluster ID mismatch", logged as "request cluster ID mismatch"), a sender the
- * member says was removed ("removed member", also checked on every batch), a call meant for
- * another member ("to field mismatch"). A sender refused as removed tells its member once, with
- * etcd's "the member has been permanently removed from the cluster", so it stops. A caller the
- * receiver does not know yet becomes a remote peer so that Raft can answer it (etcd's {@code
- * AddRemote}).
+ * member IDs, and the sender's advertised peer URLs. The receiver refuses, in etcd's words, a wrong
+ * cluster ID ("cluster ID mismatch", logged as "request cluster ID mismatch"), a sender the member
+ * says was removed ("removed member", also checked on every batch), a call meant for another member
+ * ("to field mismatch"). A sender refused as removed tells its member once, with etcd's "the member
+ * has been permanently removed from the cluster", so it stops. A caller the receiver does not know
+ * yet becomes a remote peer so that Raft can answer it (etcd's {@code AddRemote}).
  *
  * <h2>Receiving</h2>
  *
  * Calls run on the gRPC I/O threads and never block: each message of a batch goes to {@code
- * TransportListener.onMessage}, which enqueues into the raft loop's inbox; a message the inbox
- * does not take is dropped and counted. The next batch is requested after the previous one was
- * handed over.
+ * TransportListener.onMessage}, which enqueues into the raft loop's inbox; a message the inbox does
+ * not take is dropped and counted. The next batch is requested after the previous one was handed
+ * over.
  *
  * <h2>Snapshots</h2>
  *
@@ -66,10 +64,10 @@
  * requesting the next chunk only after writing one, so memory stays bounded on both sides whatever
  * the size. At the trailer it checks size and checksum, syncs the file, renames it atomically to
  * {@code <index as 16 hex digits>.snap.db}, syncs the directory, and only then hands the MsgSnap
- * with the file ({@link io.etcetera.transport.ReceivedSnapshot}) to the member; the sender
- * reports {@code FINISH} when the receiver confirms. Anything else deletes the partial file and
- * the sender reports {@code FAILURE} (and the peer unreachable); partial files of a crashed run are
- * deleted at start.
+ * with the file ({@link io.etcetera.transport.ReceivedSnapshot}) to the member; the sender reports
+ * {@code FINISH} when the receiver confirms. Anything else deletes the partial file and the sender
+ * reports {@code FAILURE} (and the peer unreachable); partial files of a crashed run are deleted at
+ * start.
  *
  * <h2>Threads</h2>
  *

@@ -1,6 +1,7 @@
 package io.etcetera.transport;
 
 import static io.etcetera.transport.TestMember.heartbeat;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Peers on {@code https} URLs with mutual TLS, as {@code --peer-client-cert-auth} sets up: a
- * throwaway CA made with the openssl command signs one certificate that members use as server
- * and as client. A member without a client certificate is refused.
+ * throwaway CA made with the openssl command signs one certificate that members use as server and
+ * as client. A member without a client certificate is refused.
  */
 class PeerTlsTest {
 
@@ -36,15 +37,54 @@ class PeerTlsTest {
 
     @BeforeAll
     static void makeCertificates() throws Exception {
-        Files.writeString(pki.resolve("peer.ext"),
+        Files.writeString(
+                pki.resolve("peer.ext"),
                 "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n");
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                "-nodes", "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "1",
-                "-subj", "/CN=etcetera-test-ca");
-        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", "peer-key.pem", "-out", "peer.csr", "-subj", "/CN=peer");
-        openssl("x509", "-req", "-in", "peer.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
-                "-CAcreateserial", "-out", "peer.pem", "-days", "1", "-extfile", "peer.ext");
+        openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                "ca-key.pem",
+                "-out",
+                "ca.pem",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=etcetera-test-ca");
+        openssl(
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                "peer-key.pem",
+                "-out",
+                "peer.csr",
+                "-subj",
+                "/CN=peer");
+        openssl(
+                "x509",
+                "-req",
+                "-in",
+                "peer.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca-key.pem",
+                "-CAcreateserial",
+                "-out",
+                "peer.pem",
+                "-days",
+                "1",
+                "-extfile",
+                "peer.ext");
     }
 
     @Test
@@ -66,10 +106,12 @@ class PeerTlsTest {
         try (TestMember a = tlsMember(1, clientContext(false));
                 TestMember b = tlsMember(2, clientContext(true))) {
             a.transport.addPeer(2, List.of(b.url()));
-            await().atMost(WAIT).until(() -> {
-                a.transport.send(List.of(heartbeat(1, 2, 1)));
-                return a.transport.stats(2).streamFailures() > 0;
-            });
+            await().atMost(WAIT)
+                    .until(
+                            () -> {
+                                a.transport.send(List.of(heartbeat(1, 2, 1)));
+                                return a.transport.stats(2).streamFailures() > 0;
+                            });
             assertThat(a.transport.stats(2).lastFailure()).contains("bad_certificate");
             assertThat(b.listener.inbox).isEmpty();
             assertThat(a.transport.activeSince(2)).isEmpty();
@@ -77,13 +119,20 @@ class PeerTlsTest {
     }
 
     private TestMember tlsMember(long id, SslContext client) throws IOException {
-        SslContext server = GrpcSslContexts.forServer(
-                        pki.resolve("peer.pem").toFile(), pki.resolve("peer-key.pem").toFile())
-                .trustManager(pki.resolve("ca.pem").toFile())
-                .clientAuth(ClientAuth.REQUIRE)
-                .build();
-        return TestMember.start(id, TestMember.CLUSTER_ID, dir.resolve(String.valueOf(id)),
-                TestMember.LIMITS, 0, Optional.of(new PeerTls(server, client)));
+        SslContext server =
+                GrpcSslContexts.forServer(
+                                pki.resolve("peer.pem").toFile(),
+                                pki.resolve("peer-key.pem").toFile())
+                        .trustManager(pki.resolve("ca.pem").toFile())
+                        .clientAuth(ClientAuth.REQUIRE)
+                        .build();
+        return TestMember.start(
+                id,
+                TestMember.CLUSTER_ID,
+                dir.resolve(String.valueOf(id)),
+                TestMember.LIMITS,
+                0,
+                Optional.of(new PeerTls(server, client)));
     }
 
     private static SslContext clientContext(boolean withCertificate) throws IOException {
@@ -98,10 +147,11 @@ class PeerTlsTest {
     private static void openssl(String... arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command)
-                .directory(pki.toFile())
-                .redirectErrorStream(true)
-                .start();
+        Process process =
+                new ProcessBuilder(command)
+                        .directory(pki.toFile())
+                        .redirectErrorStream(true)
+                        .start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();

@@ -2,7 +2,7 @@ package io.etcetera.transport;
 
 import static io.etcetera.transport.TestMember.append;
 import static io.etcetera.transport.TestMember.heartbeat;
-import static io.etcetera.transport.TestMember.sequence;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,8 +25,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Raft messages between real transports over gRPC on loopback: order per lane, batching, peers
- * that are down or never answer, reconnection, identity refusals, remotes, full inboxes, probes.
+ * Raft messages between real transports over gRPC on loopback: order per lane, batching, peers that
+ * are down or never answer, reconnection, identity refusals, remotes, full inboxes, probes.
  */
 class PeerTransportTest {
 
@@ -47,8 +47,11 @@ class PeerTransportTest {
             backwards.start();
             sendBothLanes(a, b.id, count);
             backwards.join();
-            await().atMost(WAIT).until(() -> b.listener.inbox.size() == 2 * count
-                    && a.listener.inbox.size() == 2 * count);
+            await().atMost(WAIT)
+                    .until(
+                            () ->
+                                    b.listener.inbox.size() == 2 * count
+                                            && a.listener.inbox.size() == 2 * count);
             assertInOrderPerLane(b.listener.messages(), a.id, count);
             assertInOrderPerLane(a.listener.messages(), b.id, count);
             assertThat(a.transport.stats(b.id).droppedMessages()).isZero();
@@ -66,21 +69,27 @@ class PeerTransportTest {
             List<TestMember> members = List.of(a, b, c);
             List<Thread> senders = new ArrayList<>();
             for (TestMember from : members) {
-                Thread sender = new Thread(() -> {
-                    for (TestMember to : members) {
-                        if (to != from) {
-                            sendBothLanes(from, to.id, count);
-                        }
-                    }
-                });
+                Thread sender =
+                        new Thread(
+                                () -> {
+                                    for (TestMember to : members) {
+                                        if (to != from) {
+                                            sendBothLanes(from, to.id, count);
+                                        }
+                                    }
+                                });
                 sender.start();
                 senders.add(sender);
             }
             for (Thread sender : senders) {
                 sender.join();
             }
-            await().atMost(WAIT).until(() -> members.stream()
-                    .allMatch(m -> m.listener.inbox.size() == 2 * 2 * count));
+            await().atMost(WAIT)
+                    .until(
+                            () ->
+                                    members.stream()
+                                            .allMatch(
+                                                    m -> m.listener.inbox.size() == 2 * 2 * count));
             for (TestMember to : members) {
                 for (TestMember from : members) {
                     if (from != to) {
@@ -110,8 +119,10 @@ class PeerTransportTest {
             await().atMost(WAIT).until(() -> b.listener.inbox.size() == total);
             PeerStats sent = a.transport.stats(b.id);
             PeerStats received = b.transport.stats(a.id);
-            System.out.printf("batching: %d messages in %d gRPC messages (%.1f per batch)%n",
-                    sent.sentMessages(), sent.sentBatches(),
+            System.out.printf(
+                    "batching: %d messages in %d gRPC messages (%.1f per batch)%n",
+                    sent.sentMessages(),
+                    sent.sentBatches(),
                     (double) sent.sentMessages() / sent.sentBatches());
             assertThat(sent.sentMessages()).isEqualTo(total);
             assertThat(sent.sentBatches()).isLessThanOrEqualTo(total / 10);
@@ -123,9 +134,9 @@ class PeerTransportTest {
 
     /**
      * Peer 3 refuses connections (down), peer 4 accepts TCP but never speaks (hung); both fill
-     * their small queues and drop. Heartbeats to the live peer 2 are sent one at a time, each
-     * after the previous one arrived, so each delay is one message's latency: first with the live
-     * peer alone, then with the dead and hung ones beside it, each send also queueing for them.
+     * their small queues and drop. Heartbeats to the live peer 2 are sent one at a time, each after
+     * the previous one arrived, so each delay is one message's latency: first with the live peer
+     * alone, then with the dead and hung ones beside it, each send also queueing for them.
      */
     @Test
     void deadAndHungPeersDropAndReportWithoutDelayingALivePeer() throws Exception {
@@ -138,10 +149,13 @@ class PeerTransportTest {
             a.transport.addPeer(3, List.of(loopback(refusingPort())));
             a.transport.addPeer(4, List.of(loopback(hung.getLocalPort())));
             long[] beside = heartbeatDelaysNanos(a, b, List.of(3L, 4L), 1000);
-            System.out.printf("heartbeat latency to a live peer, alone: p50 %d us, p99 %d us;"
-                    + " beside a dead and a hung peer: p50 %d us, p99 %d us, max %d us%n",
-                    percentile(alone, 50) / 1000, percentile(alone, 99) / 1000,
-                    percentile(beside, 50) / 1000, percentile(beside, 99) / 1000,
+            System.out.printf(
+                    "heartbeat latency to a live peer, alone: p50 %d us, p99 %d us;"
+                            + " beside a dead and a hung peer: p50 %d us, p99 %d us, max %d us%n",
+                    percentile(alone, 50) / 1000,
+                    percentile(alone, 99) / 1000,
+                    percentile(beside, 50) / 1000,
+                    percentile(beside, 99) / 1000,
                     percentile(beside, 100) / 1000);
             assertThat(Duration.ofNanos(percentile(beside, 99))).isLessThan(Duration.ofMillis(100));
             assertThat(Duration.ofNanos(percentile(beside, 100))).isLessThan(Duration.ofSeconds(1));
@@ -173,7 +187,8 @@ class PeerTransportTest {
             long sentAt = System.nanoTime();
             from.transport.send(messages);
             assertThat(live.listener.arrivals.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS))
-                    .as("heartbeat %d reached the live peer", i).isTrue();
+                    .as("heartbeat %d reached the live peer", i)
+                    .isTrue();
             delaysNanos[i] = lastArrivalNanos(live) - sentAt;
         }
         Arrays.sort(delaysNanos);
@@ -191,24 +206,36 @@ class PeerTransportTest {
             int port = b.port();
             TestMember.connect(a, b);
             a.transport.send(List.of(heartbeat(1, 2, 0)));
-            await().atMost(WAIT).until(() -> b.listener.inbox.size() == 1
-                    && a.transport.activeSince(2).isPresent());
+            await().atMost(WAIT)
+                    .until(
+                            () ->
+                                    b.listener.inbox.size() == 1
+                                            && a.transport.activeSince(2).isPresent());
             b.close();
             await().atMost(WAIT).until(() -> a.transport.activeSince(2).isEmpty());
-            await().atMost(WAIT).until(() -> {
-                a.transport.send(List.of(heartbeat(1, 2, 1), append(1, 2, 1, 10)));
-                return a.transport.stats(2).droppedMessages() > 0;
-            });
+            await().atMost(WAIT)
+                    .until(
+                            () -> {
+                                a.transport.send(List.of(heartbeat(1, 2, 1), append(1, 2, 1, 10)));
+                                return a.transport.stats(2).droppedMessages() > 0;
+                            });
             assertThat(a.listener.unreachable).contains(2L);
             assertThat(a.transport.stats(2).streamFailures()).isGreaterThan(0);
-            try (TestMember restarted = TestMember.start(
-                    2, TestMember.CLUSTER_ID, dir.resolve("b2"), TestMember.LIMITS, port,
-                    Optional.empty())) {
+            try (TestMember restarted =
+                    TestMember.start(
+                            2,
+                            TestMember.CLUSTER_ID,
+                            dir.resolve("b2"),
+                            TestMember.LIMITS,
+                            port,
+                            Optional.empty())) {
                 await().atMost(WAIT).until(() -> a.transport.activeSince(2).isPresent());
-                await().atMost(WAIT).until(() -> {
-                    a.transport.send(List.of(heartbeat(1, 2, 2)));
-                    return !restarted.listener.inbox.isEmpty();
-                });
+                await().atMost(WAIT)
+                        .until(
+                                () -> {
+                                    a.transport.send(List.of(heartbeat(1, 2, 2)));
+                                    return !restarted.listener.inbox.isEmpty();
+                                });
                 assertThat(restarted.listener.messages().get(0).getFrom()).isEqualTo(1);
             }
         }
@@ -216,16 +243,33 @@ class PeerTransportTest {
 
     @Test
     void aMemberOfAnotherClusterIsRefused() throws Exception {
-        try (TestMember a = TestMember.start(
-                        1, 0xa11, dir.resolve("a"), TestMember.LIMITS, 0, Optional.empty());
-                TestMember b = TestMember.start(
-                        2, 0xb22, dir.resolve("b"), TestMember.LIMITS, 0, Optional.empty())) {
+        try (TestMember a =
+                        TestMember.start(
+                                1,
+                                0xa11,
+                                dir.resolve("a"),
+                                TestMember.LIMITS,
+                                0,
+                                Optional.empty());
+                TestMember b =
+                        TestMember.start(
+                                2,
+                                0xb22,
+                                dir.resolve("b"),
+                                TestMember.LIMITS,
+                                0,
+                                Optional.empty())) {
             a.transport.addPeer(b.id, List.of(b.url()));
-            await().atMost(WAIT).until(() -> {
-                a.transport.send(List.of(heartbeat(1, 2, 0), append(1, 2, 0, 10)));
-                return b.transport.refusedCalls() >= 2
-                        && a.transport.stats(2).lastFailure().contains("cluster ID mismatch");
-            });
+            await().atMost(WAIT)
+                    .until(
+                            () -> {
+                                a.transport.send(List.of(heartbeat(1, 2, 0), append(1, 2, 0, 10)));
+                                return b.transport.refusedCalls() >= 2
+                                        && a.transport
+                                                .stats(2)
+                                                .lastFailure()
+                                                .contains("cluster ID mismatch");
+                            });
             assertThat(b.listener.inbox).isEmpty();
             assertThat(b.transport.peerIds()).isEmpty();
             assertThat(a.transport.activeSince(2)).isEmpty();
@@ -241,10 +285,15 @@ class PeerTransportTest {
             a.transport.send(List.of(heartbeat(1, 2, 0)));
             await().atMost(WAIT).until(() -> b.listener.inbox.size() == 1);
             b.listener.removedIds.add(a.id); // b applied a's removal; a's streams are open
-            await().atMost(WAIT).until(() -> {
-                a.transport.send(List.of(heartbeat(1, 2, 1), append(1, 2, 1, 10)));
-                return a.transport.stats(2).lastFailure().contains("removed member");
-            });
+            await().atMost(WAIT)
+                    .until(
+                            () -> {
+                                a.transport.send(List.of(heartbeat(1, 2, 1), append(1, 2, 1, 10)));
+                                return a.transport
+                                        .stats(2)
+                                        .lastFailure()
+                                        .contains("removed member");
+                            });
             await().atMost(WAIT).until(() -> !a.listener.removals.isEmpty());
             assertThat(a.listener.removals).hasSize(1);
             assertThat(a.listener.removals.get(0))
@@ -258,17 +307,24 @@ class PeerTransportTest {
     @Test
     void aCallerTheReceiverDoesNotKnowCanBeAnswered() throws Exception {
         int aPort = freePort();
-        try (TestMember a = TestMember.start(
-                        1, TestMember.CLUSTER_ID, dir.resolve("a"), TestMember.LIMITS, aPort,
-                        Optional.empty());
+        try (TestMember a =
+                        TestMember.start(
+                                1,
+                                TestMember.CLUSTER_ID,
+                                dir.resolve("a"),
+                                TestMember.LIMITS,
+                                aPort,
+                                Optional.empty());
                 TestMember b = TestMember.start(2, dir.resolve("b"))) {
             a.transport.addPeer(b.id, List.of(b.url()));
             a.transport.send(List.of(heartbeat(1, 2, 0)));
             await().atMost(WAIT).until(() -> b.transport.peerIds().contains(1L));
-            await().atMost(WAIT).until(() -> {
-                b.transport.send(List.of(heartbeat(2, 1, 7)));
-                return !a.listener.inbox.isEmpty();
-            });
+            await().atMost(WAIT)
+                    .until(
+                            () -> {
+                                b.transport.send(List.of(heartbeat(2, 1, 7)));
+                                return !a.listener.inbox.isEmpty();
+                            });
             assertThat(a.listener.messages().get(0).getFrom()).isEqualTo(2);
         }
     }
@@ -286,7 +342,8 @@ class PeerTransportTest {
             a.transport.send(messages);
             await().atMost(WAIT).until(() -> b.transport.stats(1).receivedMessages() == 100);
             assertThat(b.transport.stats(1).receiveDrops()).isEqualTo(90);
-            assertThat(b.listener.messages()).extracting(Message::getCommit)
+            assertThat(b.listener.messages())
+                    .extracting(Message::getCommit)
                     .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
         }
     }
@@ -310,10 +367,12 @@ class PeerTransportTest {
             a.transport.addPeer(b.id, List.of(loopback(refusingPort())));
             await().atMost(WAIT).until(() -> a.transport.stats(2).streamFailures() > 0);
             a.transport.updatePeer(b.id, List.of(b.url()));
-            await().atMost(WAIT).until(() -> {
-                a.transport.send(List.of(heartbeat(1, 2, 0)));
-                return !b.listener.inbox.isEmpty();
-            });
+            await().atMost(WAIT)
+                    .until(
+                            () -> {
+                                a.transport.send(List.of(heartbeat(1, 2, 0)));
+                                return !b.listener.inbox.isEmpty();
+                            });
             await().atMost(WAIT).until(() -> a.transport.activeSince(2).isPresent());
         }
     }
@@ -330,12 +389,40 @@ class PeerTransportTest {
             assertThat(a.transport.activeSince(2)).isEmpty();
             assertThat(a.transport.stats(2).sentMessages()).isZero();
             assertThat(a.listener.unreachable).isEmpty();
-            await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
-                    .noneMatch(t -> t.getName().equals("etcetera-peer-sender-2")));
+            await().atMost(WAIT).until(() -> !threadRuns("etcetera-peer-sender-2"));
         }
     }
 
-    /** Sends {@code count} MsgApps and heartbeats to one peer, a few per call, as a raft loop would. */
+    @Test
+    void closeEndsEveryThreadTheTransportStarted() throws Exception {
+        TestMember a = TestMember.start(1, dir.resolve("a"));
+        TestMember b = TestMember.start(2, dir.resolve("b"));
+        TestMember.connect(a, b);
+        a.transport.send(List.of(heartbeat(1, 2, 0)));
+        a.transport.sendSnapshot(
+                new OutgoingSnapshot(
+                        SnapshotData.msgSnap(1, 2, 3), new SnapshotData(1, 1 << 20), 1 << 20));
+        assertThat(b.listener.arrivals.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(a.listener.snapshotOutcomes.poll(10, TimeUnit.SECONDS))
+                .isEqualTo(new RecordingListener.SnapshotOutcome(2, SnapshotStatus.FINISH));
+        a.close();
+        b.close();
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                Thread.getAllStackTraces().keySet().stream()
+                                        .noneMatch(t -> t.getName().startsWith("etcetera-peer-")));
+        a.transport.send(List.of(heartbeat(1, 2, 1))); // ignored after close, and does not block
+        assertThat(a.transport.peerIds()).isEmpty();
+    }
+
+    private static boolean threadRuns(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name));
+    }
+
+    /**
+     * Sends {@code count} MsgApps and heartbeats to one peer, a few per call, as a raft loop would.
+     */
     private static void sendBothLanes(TestMember from, long to, int count) {
         for (int i = 0; i < count; i += 10) {
             List<Message> messages = new ArrayList<>(20);
@@ -349,10 +436,11 @@ class PeerTransportTest {
 
     private static void assertInOrderPerLane(List<Message> received, long from, int count) {
         for (MessageType type : List.of(MessageType.MsgApp, MessageType.MsgHeartbeat)) {
-            List<Long> sequences = received.stream()
-                    .filter(m -> m.getFrom() == from && m.getType() == type)
-                    .map(TestMember::sequence)
-                    .toList();
+            List<Long> sequences =
+                    received.stream()
+                            .filter(m -> m.getFrom() == from && m.getType() == type)
+                            .map(TestMember::sequence)
+                            .toList();
             assertThat(sequences).as("%s from %d", type, from).hasSize(count);
             for (int i = 0; i < count; i++) {
                 assertThat(sequences.get(i)).as("%s #%d from %d", type, i, from).isEqualTo(i);

@@ -2,6 +2,7 @@ package io.etcetera.transport;
 
 import static io.etcetera.transport.TestMember.append;
 import static io.etcetera.transport.TestMember.heartbeat;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcetera.config.EtcdUrl;
@@ -21,11 +22,11 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Throughput of one link between two transports on loopback: Raft messages per second and
- * megabytes per second, for heartbeat-sized messages and for MsgApps of 4 KiB entries. The
- * sender queues as a raft loop would, {@value #PER_SEND} messages per call, and keeps at most
- * {@value #IN_FLIGHT_MAX} messages between queueing and delivery so that nothing is dropped.
- * Prints the figures; runs only with {@code -Detcetera.transport.throughput=true}:
+ * Throughput of one link between two transports on loopback: Raft messages per second and megabytes
+ * per second, for heartbeat-sized messages and for MsgApps of 4 KiB entries. The sender queues as a
+ * raft loop would, {@value #PER_SEND} messages per call, and keeps at most {@value #IN_FLIGHT_MAX}
+ * messages between queueing and delivery so that nothing is dropped. Prints the figures; runs only
+ * with {@code -Detcetera.transport.throughput=true}:
  *
  * <pre>
  * mvn -B -ntp -o -q -pl node test -Dtest=PeerTransportThroughputTest \
@@ -37,6 +38,7 @@ class PeerTransportThroughputTest {
 
     private static final int PER_SEND = 64;
     private static final int IN_FLIGHT_MAX = 4000;
+
     /** The sender's pause while too much is in flight: short, and not a busy spin. */
     private static final long WAIT_NANOS = 20_000;
 
@@ -55,9 +57,12 @@ class PeerTransportThroughputTest {
             run(a, count, entryBytes, delivered);
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             long bytes = a.stats(2).sentBytes() - before;
-            System.out.printf("transport throughput, %d-byte entries: %.0f messages/s,"
-                    + " %.1f MB/s, %.1f messages per gRPC message%n", entryBytes,
-                    count / seconds, bytes / seconds / 1e6,
+            System.out.printf(
+                    "transport throughput, %d-byte entries: %.0f messages/s,"
+                            + " %.1f MB/s, %.1f messages per gRPC message%n",
+                    entryBytes,
+                    count / seconds,
+                    bytes / seconds / 1e6,
                     (double) a.stats(2).sentMessages() / a.stats(2).sentBatches());
             assertThat(a.stats(2).droppedMessages()).isZero();
         }
@@ -83,11 +88,19 @@ class PeerTransportThroughputTest {
     }
 
     private PeerTransport started(long id, TransportListener listener) throws Exception {
-        PeerTransport transport = new PeerTransport(
-                new PeerTransportConfig(id, TestMember.CLUSTER_ID,
-                        List.of(new EtcdUrl("http", "127.0.0.1", "0")), List.of(),
-                        dir.resolve(String.valueOf(id)), Optional.empty(), PeerLimits.DEFAULT),
-                listener, InstantSource.system(), List.of());
+        PeerTransport transport =
+                new PeerTransport(
+                        new PeerTransportConfig(
+                                id,
+                                TestMember.CLUSTER_ID,
+                                List.of(new EtcdUrl("http", "127.0.0.1", "0")),
+                                List.of(),
+                                dir.resolve(String.valueOf(id)),
+                                Optional.empty(),
+                                PeerLimits.DEFAULT),
+                        listener,
+                        InstantSource.system(),
+                        List.of());
         transport.start();
         return transport;
     }

@@ -22,8 +22,10 @@ final class RecordingListener implements TransportListener {
     record Received(Message message, long atNanos) {}
 
     final LinkedBlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
+
     /** One permit per message the inbox took. */
     final Semaphore arrivals = new Semaphore(0);
+
     final LinkedBlockingQueue<ReceivedSnapshot> snapshots = new LinkedBlockingQueue<>();
     final LinkedBlockingQueue<SnapshotOutcome> snapshotOutcomes = new LinkedBlockingQueue<>();
     final List<Long> unreachable = new CopyOnWriteArrayList<>();

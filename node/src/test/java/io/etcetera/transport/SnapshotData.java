@@ -1,11 +1,12 @@
 package io.etcetera.transport;
 
+import com.google.protobuf.ByteString;
+
 import io.etcetera.raft.pb.ConfState;
 import io.etcetera.raft.pb.Message;
 import io.etcetera.raft.pb.MessageType;
 import io.etcetera.raft.pb.Snapshot;
 import io.etcetera.raft.pb.SnapshotMetadata;
-import com.google.protobuf.ByteString;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +16,9 @@ import java.util.HexFormat;
 import java.util.SplittableRandom;
 
 /**
- * Seeded pseudo-random snapshot data for tests, made while it is read so that no test holds a
- * whole snapshot in memory; optionally failing after {@code failAfterBytes}. Computes the SHA-256
- * of what it yielded. Confined to the thread that reads it.
+ * Seeded pseudo-random snapshot data for tests, made while it is read so that no test holds a whole
+ * snapshot in memory; optionally failing after {@code failAfterBytes}. Computes the SHA-256 of what
+ * it yielded. Confined to the thread that reads it.
  */
 final class SnapshotData extends InputStream {
 
@@ -26,8 +27,10 @@ final class SnapshotData extends InputStream {
     private final long failAfterBytes;
     private final MessageDigest sha256;
     private long position;
+
     /** Random bits not yet handed out, and how many bytes of them are left. */
     private long word;
+
     private int wordBytesLeft;
     private volatile boolean closed;
 
@@ -61,14 +64,17 @@ final class SnapshotData extends InputStream {
                 .setFrom(from)
                 .setTo(to)
                 .setTerm(3)
-                .setSnapshot(Snapshot.newBuilder()
-                        .setData(ByteString.copyFromUtf8("raft's own snapshot data"))
-                        .setMetadata(SnapshotMetadata.newBuilder()
-                                .setIndex(index)
-                                .setTerm(3)
-                                .setConfState(ConfState.newBuilder()
-                                        .addVoters(from)
-                                        .addVoters(to))))
+                .setSnapshot(
+                        Snapshot.newBuilder()
+                                .setData(ByteString.copyFromUtf8("raft's own snapshot data"))
+                                .setMetadata(
+                                        SnapshotMetadata.newBuilder()
+                                                .setIndex(index)
+                                                .setTerm(3)
+                                                .setConfState(
+                                                        ConfState.newBuilder()
+                                                                .addVoters(from)
+                                                                .addVoters(to))))
                 .build();
     }
 

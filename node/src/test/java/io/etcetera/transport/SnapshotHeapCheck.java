@@ -31,12 +31,17 @@ final class SnapshotHeapCheck {
                     new OutgoingSnapshot(SnapshotData.msgSnap(1, 2, 77), data, bytes));
             SnapshotOutcome outcome = a.listener.snapshotOutcomes.poll(50, TimeUnit.SECONDS);
             ReceivedSnapshot received = b.listener.snapshots.poll(1, TimeUnit.SECONDS);
-            boolean equal = received != null
-                    && SnapshotTransferTest.sha256Hex(received.dataFile())
-                            .equals(data.yieldedSha256Hex());
-            System.out.printf("%s %s, checksum %s, %d MiB sent, peak heap %d MiB of %d MiB%n",
-                    RESULT, outcome == null ? "no outcome" : outcome.status(),
-                    equal ? "equal" : "different", bytes >> 20, peakHeapBytes() >> 20,
+            boolean equal =
+                    received != null
+                            && SnapshotTransferTest.sha256Hex(received.dataFile())
+                                    .equals(data.yieldedSha256Hex());
+            System.out.printf(
+                    "%s %s, checksum %s, %d MiB sent, peak heap %d MiB of %d MiB%n",
+                    RESULT,
+                    outcome == null ? "no outcome" : outcome.status(),
+                    equal ? "equal" : "different",
+                    bytes >> 20,
+                    peakHeapBytes() >> 20,
                     Runtime.getRuntime().maxMemory() >> 20);
         }
         System.exit(0);

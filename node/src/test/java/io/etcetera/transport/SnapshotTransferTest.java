@@ -1,8 +1,11 @@
 package io.etcetera.transport;
 
 import static io.etcetera.transport.PeerTransportTest.loopback;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
 
 import io.etcetera.transport.RecordingListener.SnapshotOutcome;
 import io.etcetera.transport.pb.PeerGrpc;
@@ -10,7 +13,6 @@ import io.etcetera.transport.pb.SnapshotChunk;
 import io.etcetera.transport.pb.SnapshotHeader;
 import io.etcetera.transport.pb.SnapshotReceived;
 import io.etcetera.transport.pb.SnapshotTrailer;
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
@@ -38,8 +40,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Snapshots between real transports over gRPC on loopback: streamed, checked, stored atomically
- * and then delivered; corrupted, cut, failing or refused transfers discarded and reported; memory
+ * Snapshots between real transports over gRPC on loopback: streamed, checked, stored atomically and
+ * then delivered; corrupted, cut, failing or refused transfers discarded and reported; memory
  * bounded whatever the size (in a JVM with a small heap).
  */
 class SnapshotTransferTest {
@@ -81,25 +83,35 @@ class SnapshotTransferTest {
     @Test
     void aSnapshotWithAWrongChecksumIsDiscarded() throws Exception {
         try (TestMember b = TestMember.start(2, dir.resolve("b"))) {
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", b.port())
-                    .usePlaintext().build();
+            ManagedChannel channel =
+                    NettyChannelBuilder.forAddress("127.0.0.1", b.port()).usePlaintext().build();
             try {
                 PeerHeaders identity =
                         new PeerHeaders(1, TestMember.CLUSTER_ID, List.of(), id -> false);
                 CompletableFuture<Status> closed = new CompletableFuture<>();
-                StreamObserver<SnapshotChunk> chunks = PeerGrpc.newStub(channel)
-                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(
-                                identity.outgoing(2)))
-                        .snapshot(completion(closed));
+                StreamObserver<SnapshotChunk> chunks =
+                        PeerGrpc.newStub(channel)
+                                .withInterceptors(
+                                        MetadataUtils.newAttachHeadersInterceptor(
+                                                identity.outgoing(2)))
+                                .snapshot(completion(closed));
                 byte[] data = new byte[100_000];
-                chunks.onNext(SnapshotChunk.newBuilder().setHeader(SnapshotHeader.newBuilder()
-                        .setMessage(SnapshotData.msgSnap(1, 2, 9)).setDataBytes(data.length))
-                        .build());
-                chunks.onNext(SnapshotChunk.newBuilder()
-                        .setData(ByteString.copyFrom(data)).build());
+                chunks.onNext(
+                        SnapshotChunk.newBuilder()
+                                .setHeader(
+                                        SnapshotHeader.newBuilder()
+                                                .setMessage(SnapshotData.msgSnap(1, 2, 9))
+                                                .setDataBytes(data.length))
+                                .build());
+                chunks.onNext(
+                        SnapshotChunk.newBuilder().setData(ByteString.copyFrom(data)).build());
                 byte[] wrong = MessageDigest.getInstance("SHA-256").digest(new byte[] {1});
-                chunks.onNext(SnapshotChunk.newBuilder().setTrailer(SnapshotTrailer.newBuilder()
-                        .setSha256(ByteString.copyFrom(wrong))).build());
+                chunks.onNext(
+                        SnapshotChunk.newBuilder()
+                                .setTrailer(
+                                        SnapshotTrailer.newBuilder()
+                                                .setSha256(ByteString.copyFrom(wrong)))
+                                .build());
                 chunks.onCompleted();
                 Status status = closed.get(10, TimeUnit.SECONDS);
                 assertThat(status.getCode()).isEqualTo(Status.Code.DATA_LOSS);
@@ -143,44 +155,39 @@ class SnapshotTransferTest {
     @Test
     void aSnapshotWhoseSourceFailsIsDiscardedAndReported() throws Exception {
         long bytes = 8L << 20;
-        try (TestMember a = TestMember.start(1, dir.resolve("a"));
-                TestMember b = TestMember.start(2, dir.resolve("b"))) {
-            TestMember.connect(a, b);
-            SnapshotData failing = new SnapshotData(SEED, bytes, 3L << 20);
-            a.transport.sendSnapshot(
-                    new OutgoingSnapshot(SnapshotData.msgSnap(1, 2, 5), failing, bytes));
-            SnapshotOutcome outcome = a.listener.snapshotOutcomes.poll(20, TimeUnit.SECONDS);
-            assertThat(outcome).isEqualTo(new SnapshotOutcome(2, SnapshotStatus.FAILURE));
-            assertThat(a.transport.stats(2).lastFailure()).contains("snapshot source failed");
-            assertNothingStored(b, 1);
-        }
+        PeerStats sender = failedSnapshot(new SnapshotData(SEED, bytes, 3L << 20), bytes, true);
+        assertThat(sender.lastFailure()).contains("snapshot source failed");
     }
 
     @Test
     void dataShorterThanDeclaredFailsTheSnapshot() throws Exception {
-        try (TestMember a = TestMember.start(1, dir.resolve("a"));
-                TestMember b = TestMember.start(2, dir.resolve("b"))) {
-            TestMember.connect(a, b);
-            a.transport.sendSnapshot(new OutgoingSnapshot(
-                    SnapshotData.msgSnap(1, 2, 5), new SnapshotData(SEED, 1000), 2000));
-            SnapshotOutcome outcome = a.listener.snapshotOutcomes.poll(20, TimeUnit.SECONDS);
-            assertThat(outcome).isEqualTo(new SnapshotOutcome(2, SnapshotStatus.FAILURE));
-            assertThat(a.transport.stats(2).lastFailure()).contains("1000 bytes, 2000 declared");
-            assertNothingStored(b, 1);
-        }
+        PeerStats sender = failedSnapshot(new SnapshotData(SEED, 1000), 2000, true);
+        assertThat(sender.lastFailure()).contains("1000 bytes, 2000 declared");
     }
 
     @Test
     void aMemberThatCannotTakeTheSnapshotRefusesItAndItsFile() throws Exception {
+        PeerStats sender = failedSnapshot(new SnapshotData(SEED, 1 << 20), 1 << 20, false);
+        assertThat(sender.lastFailure()).contains("inbox is full");
+    }
+
+    /**
+     * Sends a snapshot from member 1 to member 2 that must fail, checks that nothing was stored and
+     * the failure reported, and returns the sender's stats of the receiver.
+     */
+    private PeerStats failedSnapshot(InputStream data, long declaredBytes, boolean receiverTakes)
+            throws Exception {
         try (TestMember a = TestMember.start(1, dir.resolve("a"));
                 TestMember b = TestMember.start(2, dir.resolve("b"))) {
             TestMember.connect(a, b);
-            b.listener.takesSnapshots = false;
-            a.transport.sendSnapshot(new OutgoingSnapshot(
-                    SnapshotData.msgSnap(1, 2, 5), new SnapshotData(SEED, 1 << 20), 1 << 20));
+            b.listener.takesSnapshots = receiverTakes;
+            a.transport.sendSnapshot(
+                    new OutgoingSnapshot(SnapshotData.msgSnap(1, 2, 5), data, declaredBytes));
             SnapshotOutcome outcome = a.listener.snapshotOutcomes.poll(20, TimeUnit.SECONDS);
             assertThat(outcome).isEqualTo(new SnapshotOutcome(2, SnapshotStatus.FAILURE));
+            assertThat(a.listener.unreachable).contains(2L);
             assertNothingStored(b, 1);
+            return a.transport.stats(2);
         }
     }
 
@@ -190,17 +197,18 @@ class SnapshotTransferTest {
                 TestMember b = TestMember.start(2, dir.resolve("b"))) {
             TestMember.connect(a, b);
             CountDownLatch release = new CountDownLatch(1);
-            InputStream held = new FilterInputStream(new SnapshotData(SEED, 1000)) {
-                @Override
-                public int read(byte[] buffer, int offset, int length) throws IOException {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        throw new IOException(e);
-                    }
-                    return super.read(buffer, offset, length);
-                }
-            };
+            InputStream held =
+                    new FilterInputStream(new SnapshotData(SEED, 1000)) {
+                        @Override
+                        public int read(byte[] buffer, int offset, int length) throws IOException {
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                throw new IOException(e);
+                            }
+                            return super.read(buffer, offset, length);
+                        }
+                    };
             a.transport.sendSnapshot(
                     new OutgoingSnapshot(SnapshotData.msgSnap(1, 2, 5), held, 1000));
             SnapshotData second = new SnapshotData(SEED, 1000);
@@ -212,8 +220,15 @@ class SnapshotTransferTest {
             release.countDown();
             assertThat(a.listener.snapshotOutcomes.poll(20, TimeUnit.SECONDS))
                     .isEqualTo(new SnapshotOutcome(2, SnapshotStatus.FINISH));
-            assertThat(b.listener.snapshots.poll(1, TimeUnit.SECONDS).message()
-                    .getSnapshot().getMetadata().getIndex()).isEqualTo(5);
+            assertThat(
+                            b.listener
+                                    .snapshots
+                                    .poll(1, TimeUnit.SECONDS)
+                                    .message()
+                                    .getSnapshot()
+                                    .getMetadata()
+                                    .getIndex())
+                    .isEqualTo(5);
         }
     }
 
@@ -231,35 +246,45 @@ class SnapshotTransferTest {
     }
 
     /**
-     * A 64 MiB snapshot between two transports in a JVM with a 32 MiB heap: neither side may
-     * hold a snapshot in memory.
+     * A 64 MiB snapshot between two transports in a JVM with a 32 MiB heap: neither side may hold a
+     * snapshot in memory.
      */
     @Test
     void memoryStaysBoundedWhateverTheSnapshotSize() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xmx32m",
-                "-cp", System.getProperty("java.class.path"),
-                SnapshotHeapCheck.class.getName(), dir.toString(), String.valueOf(64L << 20))
-                .redirectErrorStream(true)
-                .start();
+        Process child =
+                new ProcessBuilder(
+                                java,
+                                "-Xmx32m",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                SnapshotHeapCheck.class.getName(),
+                                dir.toString(),
+                                String.valueOf(64L << 20))
+                        .redirectErrorStream(true)
+                        .start();
         StringBuilder output = new StringBuilder();
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(
+                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             lines.lines().forEach(line -> output.append(line).append('\n'));
         }
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        System.out.print(output.toString().lines()
-                .filter(line -> line.startsWith(SnapshotHeapCheck.RESULT))
-                .map(line -> line + "\n")
-                .reduce("", String::concat));
+        System.out.print(
+                output.toString()
+                        .lines()
+                        .filter(line -> line.startsWith(SnapshotHeapCheck.RESULT))
+                        .map(line -> line + "\n")
+                        .reduce("", String::concat));
         assertThat(child.exitValue()).as(output.toString()).isZero();
-        assertThat(output.toString()).contains(SnapshotHeapCheck.RESULT + " FINISH, checksum equal");
+        assertThat(output.toString())
+                .contains(SnapshotHeapCheck.RESULT + " FINISH, checksum equal");
     }
 
     private void assertNothingStored(TestMember receiver, long from) throws IOException {
         Path snapshots = dir.resolve("b");
-        await().atMost(WAIT).until(
-                () -> receiver.transport.stats(from).snapshotReceiveFailures() == 1);
+        await().atMost(WAIT)
+                .until(() -> receiver.transport.stats(from).snapshotReceiveFailures() == 1);
         await().atMost(WAIT).until(() -> partialFiles(snapshots).isEmpty());
         try (Stream<Path> files = Files.list(snapshots)) {
             assertThat(files).isEmpty();

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP proxy for fault injection: forwards every connection to a target port and, in
- * the client-to-target direction, either flips one byte at a given offset of each connection or
- * cuts the connection after a given number of bytes. Threads: one accepting, two per connection;
- * {@link #close} ends them all.
+ * A loopback TCP proxy for fault injection: forwards every connection to a target port and, in the
+ * client-to-target direction, either flips one byte at a given offset of each connection or cuts
+ * the connection after a given number of bytes. Threads: one accepting, two per connection; {@link
+ * #close} ends them all.
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -58,29 +58,37 @@ final class TcpProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to, boolean faulty) {
-        Thread pump = new Thread(() -> {
-            byte[] buffer = new byte[16 << 10];
-            long position = 0;
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int read;
-                while ((read = in.read(buffer)) > 0) {
-                    if (faulty && fault == Fault.CUT && position + read > faultOffsetBytes) {
-                        break;
-                    }
-                    if (faulty && fault == Fault.FLIP_BYTE && position <= faultOffsetBytes
-                            && faultOffsetBytes < position + read) {
-                        buffer[(int) (faultOffsetBytes - position)] ^= 0x5a;
-                    }
-                    out.write(buffer, 0, read);
-                    position += read;
-                }
-            } catch (IOException e) {
-                // the other side closed
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        }, "tcp-proxy-pump");
+        Thread pump =
+                new Thread(
+                        () -> {
+                            byte[] buffer = new byte[16 << 10];
+                            long position = 0;
+                            try (InputStream in = from.getInputStream();
+                                    OutputStream out = to.getOutputStream()) {
+                                int read;
+                                while ((read = in.read(buffer)) > 0) {
+                                    if (faulty
+                                            && fault == Fault.CUT
+                                            && position + read > faultOffsetBytes) {
+                                        break;
+                                    }
+                                    if (faulty
+                                            && fault == Fault.FLIP_BYTE
+                                            && position <= faultOffsetBytes
+                                            && faultOffsetBytes < position + read) {
+                                        buffer[(int) (faultOffsetBytes - position)] ^= 0x5a;
+                                    }
+                                    out.write(buffer, 0, read);
+                                    position += read;
+                                }
+                            } catch (IOException e) {
+                                // the other side closed
+                            } finally {
+                                closeQuietly(from);
+                                closeQuietly(to);
+                            }
+                        },
+                        "tcp-proxy-pump");
         pump.setDaemon(true);
         pump.start();
     }

@@ -1,10 +1,11 @@
 package io.etcetera.transport;
 
+import com.google.protobuf.ByteString;
+
 import io.etcetera.config.EtcdUrl;
 import io.etcetera.raft.pb.Entry;
 import io.etcetera.raft.pb.Message;
 import io.etcetera.raft.pb.MessageType;
-import com.google.protobuf.ByteString;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -65,9 +66,17 @@ final class TestMember implements AutoCloseable {
     static PeerLimits limits(
             int queueMessagesMax, long queueBytesMax, long backoffMaxMillis, long probeMillis) {
         PeerLimits d = PeerLimits.DEFAULT;
-        return new PeerLimits(queueMessagesMax, queueBytesMax, d.batchMessagesMax(),
-                d.batchBytesMax(), 10, backoffMaxMillis, d.acceptWaitMillisMax(), probeMillis,
-                d.snapshotChunkBytes(), 5000);
+        return new PeerLimits(
+                queueMessagesMax,
+                queueBytesMax,
+                d.batchMessagesMax(),
+                d.batchBytesMax(),
+                10,
+                backoffMaxMillis,
+                d.acceptWaitMillisMax(),
+                probeMillis,
+                d.snapshotChunkBytes(),
+                5000);
     }
 
     /** Where peers reach this member. */
@@ -108,10 +117,11 @@ final class TestMember implements AutoCloseable {
                 .setTo(to)
                 .setTerm(1)
                 .setIndex(sequence)
-                .addEntries(Entry.newBuilder()
-                        .setTerm(1)
-                        .setIndex(sequence + 1)
-                        .setData(ByteString.copyFrom(new byte[entryBytes])))
+                .addEntries(
+                        Entry.newBuilder()
+                                .setTerm(1)
+                                .setIndex(sequence + 1)
+                                .setData(ByteString.copyFrom(new byte[entryBytes])))
                 .build();
     }
 
