@@ -87,11 +87,6 @@ final class IncomingSnapshot {
         this.onDone = onDone;
     }
 
-    /** The data file of the snapshot at {@code index}, as etcd's {@code DBFilePath} names it. */
-    static Path dataFile(Path snapshotDir, long index) {
-        return snapshotDir.resolve(String.format("%016x%s", index, SUFFIX));
-    }
-
     void onChunk(SnapshotChunk chunk) {
         if (phase == Phase.DONE) {
             return;
@@ -153,7 +148,8 @@ final class IncomingSnapshot {
         message = snap;
         dataBytes = header.getDataBytes();
         String name =
-                dataFile(snapshotDir, snap.getSnapshot().getMetadata().getIndex()).getFileName()
+                ReceivedSnapshot.pathFor(snapshotDir, snap.getSnapshot().getMetadata().getIndex())
+                                .getFileName()
                         + ".";
         partFile = Files.createTempFile(snapshotDir, name, PART_SUFFIX);
         file = FileChannel.open(partFile, StandardOpenOption.WRITE);
@@ -199,7 +195,9 @@ final class IncomingSnapshot {
         }
         file.force(true);
         file.close();
-        Path dataFile = dataFile(snapshotDir, message.getSnapshot().getMetadata().getIndex());
+        Path dataFile =
+                ReceivedSnapshot.pathFor(
+                        snapshotDir, message.getSnapshot().getMetadata().getIndex());
         Files.move(partFile, dataFile, StandardCopyOption.ATOMIC_MOVE);
         partFile = null;
         try (FileChannel dir = FileChannel.open(snapshotDir, StandardOpenOption.READ)) {

@@ -98,9 +98,13 @@ final class PeerHeaders {
         return Long.parseUnsignedLong(admitted.get(FROM), 16);
     }
 
-    /** The cluster ID a call claims, as written, for logs. */
-    static String claimedClusterId(Metadata headers) {
-        return String.valueOf(headers.get(CLUSTER_ID));
+    /** etcd's log line for a call from another cluster: the cluster IDs it got and wants. */
+    String clusterIdMismatch(Metadata headers) {
+        return "request cluster ID mismatch (got "
+                + headers.get(CLUSTER_ID)
+                + " want "
+                + id(clusterId)
+                + ")";
     }
 
     /** The sender's advertised peer URLs; malformed ones are left out. */

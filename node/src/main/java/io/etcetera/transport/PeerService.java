@@ -84,11 +84,7 @@ final class PeerService {
     private void refuse(ServerCall<?, ?> call, PeerRefusal refusal, Metadata callHeaders) {
         refusedCalls.increment();
         if (refusal == PeerRefusal.CLUSTER_ID_MISMATCH) {
-            LOG.log(
-                    Level.ERROR,
-                    "request cluster ID mismatch (got "
-                            + PeerHeaders.claimedClusterId(callHeaders)
-                            + ")");
+            LOG.log(Level.ERROR, headers.clusterIdMismatch(callHeaders));
         } else {
             LOG.log(Level.WARNING, "refused a peer call: " + refusal.words());
         }

@@ -14,4 +14,14 @@ import java.nio.file.Path;
  * @param dataFile {@code <snapshotDir>/<index as 16 hex digits>.snap.db}
  * @param dataBytes the size of {@code dataFile}
  */
-public record ReceivedSnapshot(long from, Message message, Path dataFile, long dataBytes) {}
+public record ReceivedSnapshot(long from, Message message, Path dataFile, long dataBytes) {
+
+    /**
+     * Where the data of the snapshot at {@code index} is stored in {@code snapshotDir}: {@code
+     * <index as 16 hex digits>.snap.db}, etcd's {@code Snapshotter.DBFilePath}. The member finds a
+     * received snapshot's data here again after a restart.
+     */
+    public static Path pathFor(Path snapshotDir, long index) {
+        return snapshotDir.resolve(String.format("%016x%s", index, IncomingSnapshot.SUFFIX));
+    }
+}

@@ -23,8 +23,10 @@ public interface TransportListener {
     boolean onMessage(Message message);
 
     /**
-     * A MsgSnap whose data is on disk, verified; for {@code RawNode.step} once the member has
-     * restored its state machine from the file. Called on the snapshot-receive thread.
+     * A MsgSnap whose data is on disk, verified: step it into Raft like any message; when Raft's
+     * {@code Ready} then carries this snapshot, the apply side restores the state machine from
+     * {@link ReceivedSnapshot#dataFile} (as etcd opens {@code DBFilePath(index)}). Called on the
+     * snapshot-receive thread; the sender hears of success only after this returned true.
      *
      * @return false when the inbox is full: the file is deleted and the sender learns the snapshot
      *     failed

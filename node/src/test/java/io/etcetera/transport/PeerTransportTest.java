@@ -6,9 +6,16 @@ import static io.etcetera.transport.TestMember.heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.etcd.jetcd.api.ClusterGrpc;
+import io.etcd.jetcd.api.Member;
+import io.etcd.jetcd.api.MemberListRequest;
+import io.etcd.jetcd.api.MemberListResponse;
 import io.etcetera.config.EtcdUrl;
 import io.etcetera.raft.pb.Message;
 import io.etcetera.raft.pb.MessageType;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +25,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +50,7 @@ class PeerTransportTest {
         try (TestMember a = TestMember.start(1, dir.resolve("a"), ROOMY);
                 TestMember b = TestMember.start(2, dir.resolve("b"), ROOMY)) {
             TestMember.connect(a, b);
-            int count = 5000;
+            int count = 3000;
             Thread backwards = new Thread(() -> sendBothLanes(b, a.id, count));
             backwards.start();
             sendBothLanes(a, b.id, count);
@@ -65,7 +73,7 @@ class PeerTransportTest {
                 TestMember b = TestMember.start(2, dir.resolve("b"), ROOMY);
                 TestMember c = TestMember.start(3, dir.resolve("c"), ROOMY)) {
             TestMember.connect(a, b, c);
-            int count = 2000;
+            int count = 1000;
             List<TestMember> members = List.of(a, b, c);
             List<Thread> senders = new ArrayList<>();
             for (TestMember from : members) {
@@ -106,7 +114,8 @@ class PeerTransportTest {
         try (TestMember a = TestMember.start(1, dir.resolve("a"), ROOMY);
                 TestMember b = TestMember.start(2, dir.resolve("b"), ROOMY)) {
             TestMember.connect(a, b);
-            int rounds = 200;
+            await().atMost(WAIT).until(() -> a.transport.activeSince(2).isPresent());
+            int rounds = 100;
             int perRound = 500;
             for (int round = 0; round < rounds; round++) {
                 List<Message> messages = new ArrayList<>(perRound);
@@ -133,6 +142,33 @@ class PeerTransportTest {
     }
 
     /**
+     * 32 MiB of MsgApp queued ahead of a heartbeat: the heartbeat goes on its own lane and
+     * connection, so it arrives while the appends are still streaming, not after them.
+     */
+    @Test
+    void aHeartbeatDoesNotWaitBehindLargeAppends() throws Exception {
+        try (TestMember a = TestMember.start(1, dir.resolve("a"), ROOMY);
+                TestMember b = TestMember.start(2, dir.resolve("b"), ROOMY)) {
+            TestMember.connect(a, b);
+            await().atMost(WAIT).until(() -> a.transport.activeSince(2).isPresent());
+            int appends = 32;
+            List<Message> messages = new ArrayList<>();
+            for (int i = 0; i < appends; i++) {
+                messages.add(append(1, 2, i, 1 << 20));
+            }
+            messages.add(heartbeat(1, 2, 0));
+            a.transport.send(messages);
+            await().atMost(WAIT).until(() -> b.listener.inbox.size() == appends + 1);
+            List<MessageType> order = b.listener.messages().stream().map(Message::getType).toList();
+            int heartbeatAt = order.indexOf(MessageType.MsgHeartbeat);
+            System.out.printf(
+                    "a heartbeat queued after %d MiB of MsgApp arrived after %d of them%n",
+                    appends, heartbeatAt);
+            assertThat(heartbeatAt).isLessThan(appends / 2);
+        }
+    }
+
+    /**
      * Peer 3 refuses connections (down), peer 4 accepts TCP but never speaks (hung); both fill
      * their small queues and drop. Heartbeats to the live peer 2 are sent one at a time, each after
      * the previous one arrived, so each delay is one message's latency: first with the live peer
@@ -145,10 +181,10 @@ class PeerTransportTest {
                 TestMember b = TestMember.start(2, dir.resolve("b"), small);
                 ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             a.transport.addPeer(b.id, List.of(b.url()));
-            long[] alone = heartbeatDelaysNanos(a, b, List.of(), 500);
+            long[] alone = heartbeatDelaysNanos(a, b, List.of(), 300);
             a.transport.addPeer(3, List.of(loopback(refusingPort())));
             a.transport.addPeer(4, List.of(loopback(hung.getLocalPort())));
-            long[] beside = heartbeatDelaysNanos(a, b, List.of(3L, 4L), 1000);
+            long[] beside = heartbeatDelaysNanos(a, b, List.of(3L, 4L), 600);
             System.out.printf(
                     "heartbeat latency to a live peer, alone: p50 %d us, p99 %d us;"
                             + " beside a dead and a hung peer: p50 %d us, p99 %d us, max %d us%n",
@@ -414,6 +450,53 @@ class PeerTransportTest {
                                         .noneMatch(t -> t.getName().startsWith("etcetera-peer-")));
         a.transport.send(List.of(heartbeat(1, 2, 1))); // ignored after close, and does not block
         assertThat(a.transport.peerIds()).isEmpty();
+    }
+
+    /** The server puts services of its own on the peer URLs, as etcd serves /members there. */
+    @Test
+    void extraServicesAreServedOnThePeerUrls() throws Exception {
+        ClusterGrpc.ClusterImplBase members =
+                new ClusterGrpc.ClusterImplBase() {
+                    @Override
+                    public void memberList(
+                            MemberListRequest request,
+                            StreamObserver<MemberListResponse> response) {
+                        response.onNext(
+                                MemberListResponse.newBuilder()
+                                        .addMembers(Member.newBuilder().setID(1).setName("a"))
+                                        .build());
+                        response.onCompleted();
+                    }
+                };
+        PeerTransportConfig config =
+                new PeerTransportConfig(
+                        1,
+                        TestMember.CLUSTER_ID,
+                        List.of(loopback(0)),
+                        List.of(),
+                        dir.resolve("a"),
+                        Optional.empty(),
+                        TestMember.LIMITS);
+        try (PeerTransport transport =
+                new PeerTransport(
+                        config,
+                        new RecordingListener(),
+                        InstantSource.system(),
+                        List.of(members.bindService()))) {
+            transport.start();
+            ManagedChannel channel =
+                    NettyChannelBuilder.forAddress(transport.listenAddresses().get(0))
+                            .usePlaintext()
+                            .build();
+            try {
+                MemberListResponse listed =
+                        ClusterGrpc.newBlockingStub(channel)
+                                .memberList(MemberListRequest.getDefaultInstance());
+                assertThat(listed.getMembers(0).getName()).isEqualTo("a");
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private static boolean threadRuns(String name) {
