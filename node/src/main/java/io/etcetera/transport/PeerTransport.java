@@ -223,8 +223,12 @@ public final class PeerTransport implements AutoCloseable {
     public void sendSnapshot(OutgoingSnapshot snapshot) {
         long to = snapshot.message().getTo();
         Peer peer = peers.get(to);
-        if (peer == null || closed || !peer.tryBeginSnapshot()) {
-            refuseSnapshot(snapshot, peer == null ? "unknown peer" : "a snapshot is in flight");
+        if (peer == null || closed) {
+            refuseSnapshot(snapshot, closed ? "transport closed" : "unknown peer");
+            return;
+        }
+        if (!peer.tryBeginSnapshot()) {
+            refuseSnapshot(snapshot, "a snapshot to it is in flight");
             return;
         }
         try {

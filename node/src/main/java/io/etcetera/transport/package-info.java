@@ -29,13 +29,14 @@
  *
  * <p>A lane's stream counts as open once the peer answered its headers (it has admitted the call).
  * A stream that breaks or is refused, or that the peer does not answer within {@code
- * acceptWaitMillisMax}, drops its queue, reports the peer unreachable, and is retried after a
- * back-off that doubles from {@code reconnectBackoffMinMillis} to {@code
- * reconnectBackoffMaxMillis}, on a new channel (gRPC's own reconnect back-off grows to two
- * minutes), trying the peer's next URL when the last attempt never connected. HTTP/2 keepalive
- * breaks links to peers that vanished without a reset. The peer is active ({@code activeSince},
- * etcd's {@code ActiveSince}) from the first open stream until a stream fails. A small probe call
- * on the message lane's connection measures the round-trip time every {@code probeIntervalMillis}.
+ * acceptWaitMillisMax}, drops its queue (reporting the peer unreachable when that lost messages or
+ * the stream had been open), and is retried after a back-off that doubles from {@code
+ * reconnectBackoffMinMillis} to {@code reconnectBackoffMaxMillis}, on a new channel (gRPC's own
+ * reconnect back-off grows to two minutes), trying the peer's next URL when the last attempt never
+ * connected. HTTP/2 keepalive breaks links to peers that vanished without a reset. The peer is
+ * active ({@code activeSince}, etcd's {@code ActiveSince}) from the first open stream until a
+ * stream fails. A small probe call on the message lane's connection measures the round-trip time
+ * every {@code probeIntervalMillis}.
  *
  * <h2>Identity</h2>
  *
