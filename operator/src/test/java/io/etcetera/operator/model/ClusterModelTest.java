@@ -101,7 +101,7 @@ class ClusterModelTest {
     @Test
     void bootstrapFromSnapshotRestoresBeforeTheMemberStarts() {
         var model = new ClusterModel(cluster(spec(3, null, null,
-                new Bootstrap(new VolumeLocation("backups", "daily/snap.db")))),
+                new Bootstrap(new VolumeLocation("backups", "daily/snap.db"), null))),
                 MemberCommands.ETCD);
         var pod = model.pod(FIRST, ALONE, true);
         var init = pod.getSpec().getInitContainers().get(0);
