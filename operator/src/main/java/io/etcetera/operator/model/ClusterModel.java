@@ -48,6 +48,9 @@ public final class ClusterModel {
     /** Name of the fetched S3 object in the restore volume. */
     public static final String S3_RESTORE_FILE = "snapshot.db";
     private static final String TLS_MOUNT = "/etc/etcd/tls";
+    /** SHA-256 of an empty body: the payload of a GET. */
+    private static final String EMPTY_PAYLOAD_SHA256 =
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private static final String ACCESS_KEY_ENV = "S3_ACCESS_KEY_ID";
     private static final String SECRET_KEY_ENV = "S3_SECRET_ACCESS_KEY";
 
@@ -232,6 +235,8 @@ public final class ClusterModel {
         List<String> command = new ArrayList<>(unlessDataDirExists());
         command.addAll(List.of("curl", "--fail", "--silent", "--show-error",
                 "--aws-sigv4", "aws:amz:" + from.regionOrDefault() + ":s3",
+                // S3 requires the payload hash header; curl before 8.x does not send it itself.
+                "--header", "x-amz-content-sha256: " + EMPTY_PAYLOAD_SHA256,
                 "--user", "$(" + ACCESS_KEY_ENV + "):$(" + SECRET_KEY_ENV + ")",
                 "--output", file, s3ObjectUrl(from)));
         return new ContainerBuilder()
