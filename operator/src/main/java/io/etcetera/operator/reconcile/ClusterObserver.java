@@ -99,7 +99,9 @@ final class ClusterObserver {
         int maxOrdinal = known.stream().mapToInt(MemberName::ordinal).max().orElse(-1);
         int nextOrdinal = Math.max(maxOrdinal + 1,
                 prior != null && prior.nextMemberOrdinal() != null ? prior.nextMemberOrdinal() : 0);
-        boolean bootstrapped = !claims.isEmpty() || prior != null && prior.clusterId() != null;
+        // One claim without a Pod is a Bootstrap interrupted before its Pod was created.
+        boolean bootstrapped = claims.size() > 1 || !pods.isEmpty()
+                || prior != null && prior.clusterId() != null;
         boolean membershipKnown = list.isPresent()
                 && observed.stream().anyMatch(ObservedMember::voter);
         Map<String, Long> revisions = new HashMap<>();
