@@ -46,8 +46,10 @@ class ManifestsTest {
                 .withName(example.get(0).getMetadata().getName()).get();
         assertThat(ResolvedSpec.of(cluster.getSpec()).size()).isEqualTo(3);
         apply(ROOT.resolve("manifests/examples/snapshot.yaml"));
-        var tls = ResolvedSpec.of(((EtcdCluster) apply(
-                ROOT.resolve("manifests/examples/cluster-tls.yaml")).get(0)).getSpec());
+        String tlsName = apply(ROOT.resolve("manifests/examples/cluster-tls.yaml")).get(0)
+                .getMetadata().getName();
+        var tls = ResolvedSpec.of(client.resources(EtcdCluster.class).inNamespace("default")
+                .withName(tlsName).get().getSpec());
         assertThat(tls.clientTls()).isTrue();
         assertThat(tls.peerTls()).isTrue();
         assertThat(client.resources(EtcdSnapshot.class).inNamespace("default").list().getItems())
