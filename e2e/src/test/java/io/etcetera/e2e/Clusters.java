@@ -36,7 +36,17 @@ import java.util.function.UnaryOperator;
  */
 final class Clusters {
 
-    static final Duration CONVERGE_MAX = Duration.ofSeconds(120);
+    /** JVM members (Etcetera) start in seconds, not milliseconds: they get more time. */
+    private static final boolean JVM_MEMBERS =
+            System.getProperty("e2e.member", "etcd").equals("etcetera");
+    static final Duration CONVERGE_MAX = Duration.ofSeconds(
+            Long.getLong("e2e.convergeSeconds", JVM_MEMBERS ? 300 : 120));
+    /**
+     * unhealthyMemberGraceSeconds of every cluster: short, so a wiped member is replaced soon,
+     * but longer than a member's start, or a member still starting is replaced as failed.
+     */
+    private static final int GRACE_SECONDS =
+            Integer.getInteger("e2e.graceSeconds", JVM_MEMBERS ? 60 : 8);
     /** Member image; null selects the default etcd image (the local target ignores images). */
     private static final String IMAGE = System.getProperty("e2e.image");
     /** Fast elections, so a restarted member or a lost leader costs seconds, not minutes. */
@@ -53,7 +63,7 @@ final class Clusters {
         cluster.setMetadata(new ObjectMetaBuilder().withName(name)
                 .withNamespace(target.namespace()).build());
         cluster.setSpec(new EtcdClusterSpec(size, null, IMAGE, null, null, null, FAST, tls, null,
-                bootstrap, 8, null));
+                bootstrap, GRACE_SECONDS, null));
         target.client().resource(cluster).create();
     }
 

@@ -84,18 +84,21 @@ class EtcdClusterIT {
     @Test
     @Order(2)
     void aTlsClusterServesClientsAndPeersOverTls() {
-        clusters.awaitAvailable(SECURE, 3);
-        String member = clusters.readyMembers(SECURE).get(0);
-        target.etcdctl(SECURE, member, "put", "secret", "kept");
-        assertThat(target.etcdctl(SECURE, clusters.readyMembers(SECURE).get(2), "get", "secret",
-                "--print-value-only")).isEqualTo("kept\n");
-        assertThat(target.etcdctl(SECURE, member, "member", "list").lines()).hasSize(3)
-                .allMatch(line -> line.contains("https://") && !line.contains("http://"));
-        // Done with it: stop its members so later cases have the machine to themselves.
-        target.client().resources(EtcdCluster.class).inNamespace(target.namespace())
-                .withName(SECURE).delete();
-        target.client().pods().inNamespace(target.namespace())
-                .withLabel("etcetera.io/cluster", SECURE).delete();
+        try {
+            clusters.awaitAvailable(SECURE, 3);
+            String member = clusters.readyMembers(SECURE).get(0);
+            target.etcdctl(SECURE, member, "put", "secret", "kept");
+            assertThat(target.etcdctl(SECURE, clusters.readyMembers(SECURE).get(2), "get",
+                    "secret", "--print-value-only")).isEqualTo("kept\n");
+            assertThat(target.etcdctl(SECURE, member, "member", "list").lines()).hasSize(3)
+                    .allMatch(line -> line.contains("https://") && !line.contains("http://"));
+        } finally {
+            // Done with it: stop its members so later cases have the machine to themselves.
+            target.client().resources(EtcdCluster.class).inNamespace(target.namespace())
+                    .withName(SECURE).delete();
+            target.client().pods().inNamespace(target.namespace())
+                    .withLabel("etcetera.io/cluster", SECURE).delete();
+        }
     }
 
     @Test
