@@ -7,7 +7,8 @@
  * touched; JVM members also get {@code -Djdk.net.hosts.file}). It expands {@code $(POD_IP)} and
  * other {@code $(VAR)} references (Secret-backed variables included), maps claim, emptyDir and
  * Secret volumes to directories, runs init containers, probes readiness, reports pod status,
- * restarts exited containers and kills the process when the Pod is deleted. The member command is pluggable
+ * restarts exited containers and kills the process when the Pod is deleted. The member command is
+ * pluggable
  * ({@link io.etcetera.e2e.MemberLauncher}): real etcd, or Etcetera's node. One thread (the kubelet
  * loop) owns all pod state.
  */

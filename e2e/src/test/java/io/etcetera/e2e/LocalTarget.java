@@ -119,7 +119,8 @@ final class LocalTarget implements Target {
         var request = java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + operatorHttpPort + "/metrics")).build();
         try {
-            return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return java.net.http.HttpClient.newHttpClient()
+                    .send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new UncheckedIOException("reading the operator's /metrics", e);
         } catch (InterruptedException e) {

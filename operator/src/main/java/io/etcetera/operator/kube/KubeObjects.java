@@ -17,9 +17,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Applies and deletes the objects a cluster needs, and reads the Secrets it names. An applied object carries the digest of its
- * desired form in an annotation; it is updated only when that digest changes, so steady-state
- * passes write nothing.
+ * Applies and deletes the objects a cluster needs, and reads the Secrets it names. An applied
+ * object carries the digest of its desired form in an annotation; it is updated only when that
+ * digest changes, so steady-state passes write nothing.
  */
 public final class KubeObjects {
 
