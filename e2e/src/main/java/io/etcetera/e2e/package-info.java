@@ -8,8 +8,7 @@
  * other {@code $(VAR)} references (Secret-backed variables included), maps claim, emptyDir and
  * Secret volumes to directories, runs init containers, probes readiness, reports pod status,
  * restarts exited containers and kills the process when the Pod is deleted. The member command is
- * pluggable
- * ({@link io.etcetera.e2e.MemberLauncher}): real etcd, or Etcetera's node. One thread (the kubelet
- * loop) owns all pod state.
+ * pluggable ({@link io.etcetera.e2e.MemberLauncher}): real etcd, or Etcetera's node. One thread
+ * (the kubelet loop) owns all pod state.
  */
 package io.etcetera.e2e;
