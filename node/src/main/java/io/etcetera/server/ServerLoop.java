@@ -28,8 +28,9 @@ import java.util.function.Consumer;
  * Apply batches from the raft loop do not pass through this loop's queue: the raft loop schedules
  * them on the FIFO apply thread itself ({@link #offerApply}), in order, which saves every write a
  * thread hand-off (in etcd the same hop is a cheap goroutine switch; here it costs a thread
- * wake-up). Between events, every heartbeat interval, it expires requests past their deadline, resends or
- * times out the read-index round, and publishes this member's attributes until they are applied.
+ * wake-up). Between events, every heartbeat interval, it expires requests past their deadline,
+ * resends or times out the read-index round, and publishes this member's attributes until they are
+ * applied.
  *
  * <p>Thread: {@code server-loop}. Other threads only offer events (a bounded queue) or report a
  * fatal error (also when the queue is full: the error is kept in a field the loop checks).
