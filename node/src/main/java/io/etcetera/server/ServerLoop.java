@@ -2,7 +2,6 @@ package io.etcetera.server;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
-import io.etcd.jetcd.api.LeaseRevokeRequest;
 import io.etcetera.server.pb.MemberAttributes;
 import io.etcetera.server.pb.RaftRequest;
 
@@ -22,12 +21,13 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>an apply batch from the raft loop: scheduled on the FIFO apply thread, in order;
- *   <li>leases the lessor found expired: each revoked through Raft;
  *   <li>a fatal error, or stop: it leaves the loop and runs the shutdown it was given.
  * </ul>
  *
  * Between events, every heartbeat interval, it expires requests past their deadline, resends or
- * times out the read-index round, and publishes this member's attributes until they are applied.
+ * times out the read-index round, publishes this member's attributes until they are applied, and
+ * runs the lease reaper ({@link LeaseReaper}), which on the leader revokes expired leases
+ * through Raft.
  *
  * <p>Thread: {@code server-loop}. Other threads only offer events (a bounded queue) or report a
  * fatal error (also when the queue is full: the error is kept in a field the loop checks).
@@ -49,6 +49,7 @@ final class ServerLoop implements Runnable {
     private final ReadIndexBatcher reads;
     private final Proposals proposals;
     private final ReadyHandler readyHandler;
+    private final LeaseReaper reaper;
     private final InstantSource clock;
     private final long sweepMillis;
     private final MemberAttributes attributes;
@@ -60,7 +61,7 @@ final class ServerLoop implements Runnable {
 
     ServerLoop(FifoScheduler applyScheduler, Applier applier, WaitRegistry waits,
             ReadIndexBatcher reads, Proposals proposals, ReadyHandler readyHandler,
-            InstantSource clock, long sweepMillis, MemberAttributes attributes,
+            LeaseReaper reaper, InstantSource clock, long sweepMillis, MemberAttributes attributes,
             Consumer<Throwable> shutdown) {
         this.applyScheduler = applyScheduler;
         this.applier = applier;
@@ -68,6 +69,7 @@ final class ServerLoop implements Runnable {
         this.reads = reads;
         this.proposals = proposals;
         this.readyHandler = readyHandler;
+        this.reaper = reaper;
         this.clock = clock;
         this.sweepMillis = sweepMillis;
         this.attributes = attributes;
@@ -77,11 +79,6 @@ final class ServerLoop implements Runnable {
     /** Raft loop: hands over one Ready's committed entries, waiting up to {@code waitMillis}. */
     boolean offerApply(ServerEvent.Apply apply, long waitMillis) throws InterruptedException {
         return events.offer(apply, waitMillis, TimeUnit.MILLISECONDS);
-    }
-
-    /** The lessor's seam: leases past their TTL, to revoke; false if the queue is full. */
-    boolean offerExpiredLeases(long[] leaseIds) {
-        return events.offer(new ServerEvent.LeasesExpired(leaseIds.clone()));
     }
 
     /** Any thread: the member cannot go on. The first error wins. */
@@ -118,8 +115,6 @@ final class ServerLoop implements Runnable {
                 if (!applyScheduler.schedule(() -> applyOrFail(apply))) {
                     return; // the apply thread failed: its error is reported
                 }
-            } else if (event instanceof ServerEvent.LeasesExpired expired) {
-                revoke(expired.leaseIds());
             } else if (event != null) {
                 return; // Fatal or Stop: the fields the loop condition reads are set
             }
@@ -139,22 +134,11 @@ final class ServerLoop implements Runnable {
         }
     }
 
-    private void revoke(long[] leaseIds) {
-        for (long leaseId : leaseIds) {
-            proposals.propose(RaftRequest.newBuilder()
-                    .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setID(leaseId)))
-                    .whenComplete((result, failure) -> {
-                        if (failure != null) {
-                            LOG.warnf("revoking expired lease %x failed: %s", leaseId, failure);
-                        }
-                    });
-        }
-    }
-
     private void sweep(long now) {
         waits.expire(now, this::timeoutFor);
         reads.sweep();
         readyHandler.sweep(now);
+        reaper.tick(now);
         maybePublish();
     }
 
