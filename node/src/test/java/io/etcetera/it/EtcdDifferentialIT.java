@@ -146,7 +146,6 @@ class EtcdDifferentialIT {
                 "get " + p + "t"));
         steps.add(txn("value(\"" + p + "nothing\") = \"x\"", "get " + p + "foo",
                 "get " + p + "t"));
-        leases(steps, p);
         // Watch: replay from a revision, with prev_kv, and a filtered prefix.
         steps.add(watch("watch", p + "foo", "--rev=" + (base + 1)));
         steps.add(watch("watch", p, "--prefix", "--rev=" + (base + 1), "--prev-kv"));
@@ -166,6 +165,9 @@ class EtcdDifferentialIT {
         steps.add(step("member", "list"));
         steps.add(step("snapshot", "save",
                 work.resolve(p.replace("/", "") + "-TARGET.snapshot").toString()));
+        // Leases after the HashKV above: the two servers choose different lease IDs, which the
+        // hashed pairs would carry until a later compaction drops them.
+        leases(steps, p);
         // Limits.
         steps.add(txn("", IntStream.rangeClosed(1, 129).mapToObj(i -> "put " + p + "k" + i + " v")
                 .collect(Collectors.joining("\n")), ""));

@@ -92,6 +92,11 @@ class WatchLeaseJetcdIT {
         return kv.put(bytes(key), bytes(value)).get().getHeader().getRevision();
     }
 
+    /** The current revision. */
+    private static long now() throws Exception {
+        return kv.get(bytes("none")).get().getHeader().getRevision();
+    }
+
     private static long put(String key, String value, long leaseId) throws Exception {
         return kv.put(bytes(key), bytes(value), PutOption.builder().withLeaseId(leaseId).build())
                 .get().getHeader().getRevision();
@@ -178,11 +183,14 @@ class WatchLeaseJetcdIT {
                 .filter(WatchResponse::isProgressNotify).findFirst().orElseThrow();
         assertThat(progress.getHeader().getRevision()).isGreaterThanOrEqualTo(revision);
         assertThat(progress.getEvents()).isEmpty();
-        Received requested = watch("progress/requested", WatchOption.builder().build());
+        Received requested = watch("progress/requested",
+                WatchOption.builder().withCreateNotify(true).build());
+        await().atMost(EVENT_WAIT).until(() -> !requested.responses.isEmpty());
         long later = put("progress/other", "y");
         int before = requested.responses.size();
         watch.requestProgress();
         await().atMost(EVENT_WAIT).until(() -> requested.responses.size() > before);
+        assertThat(requested.responses.get(before).isProgressNotify()).isTrue();
         assertThat(requested.responses.get(requested.responses.size() - 1).getHeader()
                 .getRevision()).isGreaterThanOrEqualTo(later);
     }
@@ -190,24 +198,25 @@ class WatchLeaseJetcdIT {
     @Test
     void aCanceledWatcherGetsNoMoreEvents() throws Exception {
         Received received = new Received();
-        Watch.Watcher watcher = watch.watch(bytes("cancel/k"), WatchOption.builder().build(),
-                received.listener());
-        put("cancel/k", "1");
+        long first = put("cancel/k", "1");
+        Watch.Watcher watcher = watch.watch(bytes("cancel/k"),
+                WatchOption.builder().withRevision(first).build(), received.listener());
         received.awaitEvents(1);
         watcher.close();
         put("cancel/k", "2");
-        Received witness = watch("cancel/k", WatchOption.builder().withRevision(1).build());
+        Received witness = watch("cancel/k", WatchOption.builder().withRevision(first).build());
         witness.awaitEvents(2);
         assertThat(received.events()).hasSize(1);
     }
 
     @Test
     void filtersDropTheirEventTypeAndPrevKvCarriesTheOldPair() throws Exception {
+        long first = now() + 1;
         Received noPut = watch("filter/", WatchOption.builder().isPrefix(true).withNoPut(true)
-                .build());
+                .withRevision(first).build());
         Received noDelete = watch("filter/", WatchOption.builder().isPrefix(true)
-                .withNoDelete(true).withPrevKV(true).build());
-        long first = put("filter/a", "1");
+                .withNoDelete(true).withPrevKV(true).withRevision(first).build());
+        assertThat(put("filter/a", "1")).isEqualTo(first);
         put("filter/a", "2");
         kv.delete(bytes("filter/a")).get();
         put("filter/b", "3");
@@ -315,7 +324,8 @@ class WatchLeaseJetcdIT {
         put("revoke/a", "1", id);
         put("revoke/b", "2", id);
         put("revoke/c", "3");
-        Received received = watch("revoke/", WatchOption.builder().isPrefix(true).build());
+        Received received = watch("revoke/", WatchOption.builder().isPrefix(true)
+                .withRevision(now() + 1).build());
         long revision = lease.revoke(id).get().getHeader().getRevision();
         received.awaitEvents(2);
         assertThat(received.events()).extracting(WatchLeaseJetcdIT::describe)
