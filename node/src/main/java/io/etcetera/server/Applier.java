@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 /**
  * Applies committed entries to the store (etcd's {@code applyAll} and {@code applierV3}): all the
  * entries of one Ready in one {@link ApplyBatch}, committed with the index and term of the last,
- * so the store's applied index always covers exactly the changes it holds. Then it answers the
+ * so the store's applied index always covers exactly the changes it holds; lease requests go to
+ * the lessor in the same batch ({@link LeaseApplier}). Then it answers the
  * waiting requests, advances the applied index, hands the batch's events to the watch layer, and
  * every {@code snapshotCount} entries makes the store durable and asks the raft loop for a
  * snapshot.

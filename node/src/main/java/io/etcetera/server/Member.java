@@ -41,8 +41,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code raft-loop} ({@link RaftLoop}): the Raft node, the WAL and snapshot files;
- *   <li>{@code server-loop} ({@link ServerLoop}): apply batches, expired leases, fatal errors,
- *       stop, and the periodic sweep of deadlines;
+ *   <li>{@code server-loop} ({@link ServerLoop}): apply batches, fatal errors, stop, and the
+ *       periodic sweep of deadlines and the lease reaper;
  *   <li>{@code apply} ({@link FifoScheduler}, {@link Applier}): the store's writes, in log order;
  *   <li>{@code compactor} ({@link Compactor}): auto-compaction and physical compaction;
  *   <li>{@code watch-sync} ({@link SyncLoop}): catches slow and new watchers up from history;
@@ -53,8 +53,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Stop, on {@link #stop()} or a fatal error, runs on the server loop after it left its loop:
  * new requests are refused and waiting ones fail with {@code server stopped}; the apply scheduler
  * drains; the raft loop stops (syncing and closing the WAL); the lessor is demoted; the compactor,
- * the watch-sync thread and the other threads stop and are joined; the store closes. A fatal error is logged with what the operator must do,
- * and {@link #awaitTermination()} returns exit status 1.
+ * the watch-sync thread and the other threads stop and are joined; the store closes. A fatal
+ * error is logged with what the operator must do, and {@link #awaitTermination()} returns exit
+ * status 1.
  *
  * <p>Thread-safe.
  */
