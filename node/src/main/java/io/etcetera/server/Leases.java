@@ -20,17 +20,21 @@ import com.google.protobuf.ByteString;
 
 import org.jboss.logging.Logger;
 
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The lease requests of a member (etcd's {@code Lessor} half of {@code EtcdServer}): grants and
  * revokes go through Raft; renewals (KeepAlive), TimeToLive and Leases are served by the leader's
  * lessor. Every response carries the member's header.
  *
- * <p>A member that is not the leader answers renewals and TimeToLive with {@code no leader} when
- * it knows none and {@code not leader} otherwise: forwarding them to the leader, as etcd does,
- * needs the multi-member wiring.
+ * <p>Renewals and TimeToLive need the leader's lessor. A member that leads, or knows no leader,
+ * waits (up to the request timeout, without blocking) until it leads and has applied its term's
+ * first entry, which promotes its lessor, as etcd waits for a leader; a member that knows another
+ * leader answers {@code not leader}: forwarding to the leader, as etcd does, needs the
+ * multi-member wiring.
  *
  * <p>Thread-safe and non-blocking: every method returns at once, with a future that completes on
  * the thread that produced the result (the apply thread for proposals).
@@ -45,15 +49,24 @@ public final class Leases {
     private final StoreReads store;
     private final Headers headers;
     private final ReadyHandler readyHandler;
+    private final ReadIndexBatcher reads;
+    private final long memberId;
+    private final InstantSource clock;
+    private final long timeoutMillis;
 
     Leases(Lessor lessor, Proposals proposals, RequestIds ids, StoreReads store, Headers headers,
-            ReadyHandler readyHandler) {
+            ReadyHandler readyHandler, ReadIndexBatcher reads, long memberId, InstantSource clock,
+            long timeoutMillis) {
         this.lessor = lessor;
         this.proposals = proposals;
         this.ids = ids;
         this.store = store;
         this.headers = headers;
         this.readyHandler = readyHandler;
+        this.reads = reads;
+        this.memberId = memberId;
+        this.clock = clock;
+        this.timeoutMillis = timeoutMillis;
     }
 
     /** etcd's LeaseGrant: a request without an ID gets one chosen here, before proposing. */
@@ -83,6 +96,10 @@ public final class Leases {
      * not exist, or expired and is being revoked, answers TTL 0, as in etcd.
      */
     public CompletableFuture<LeaseKeepAliveResponse> keepAlive(long leaseId) {
+        return keepAlive(leaseId, true);
+    }
+
+    private CompletableFuture<LeaseKeepAliveResponse> keepAlive(long leaseId, boolean mayWait) {
         Renewal renewal;
         try {
             renewal = lessor.renew(leaseId);
@@ -96,7 +113,8 @@ public final class Leases {
                 return keepAliveResponse(leaseId, 0);
             });
         } catch (NotPrimaryException follower) {
-            return CompletableFuture.failedFuture(notPrimary());
+            return mayWait ? afterPromotion(() -> keepAlive(leaseId, false))
+                    : CompletableFuture.failedFuture(notPrimary());
         }
         LeaseKeepAliveResponse response = keepAliveResponse(leaseId, renewal.ttlSeconds());
         if (renewal.checkpointReset().isEmpty()) {
@@ -119,6 +137,11 @@ public final class Leases {
      * asked; an unknown lease answers TTL -1.
      */
     public CompletableFuture<LeaseTimeToLiveResponse> timeToLive(LeaseTimeToLiveRequest request) {
+        return timeToLive(request, true);
+    }
+
+    private CompletableFuture<LeaseTimeToLiveResponse> timeToLive(LeaseTimeToLiveRequest request,
+            boolean mayWait) {
         io.etcetera.lease.LeaseStatus status;
         try {
             status = lessor.timeToLive(request.getID());
@@ -126,7 +149,8 @@ public final class Leases {
             return CompletableFuture.completedFuture(LeaseTimeToLiveResponse.newBuilder()
                     .setHeader(headers.current()).setID(request.getID()).setTTL(-1).build());
         } catch (NotPrimaryException follower) {
-            return CompletableFuture.failedFuture(notPrimary());
+            return mayWait ? afterPromotion(() -> timeToLive(request, false))
+                    : CompletableFuture.failedFuture(notPrimary());
         }
         LeaseTimeToLiveResponse.Builder response = LeaseTimeToLiveResponse.newBuilder()
                 .setID(request.getID()).setTTL(status.remainingTtlSeconds())
@@ -158,6 +182,22 @@ public final class Leases {
     private LeaseKeepAliveResponse keepAliveResponse(long leaseId, long ttlSeconds) {
         return LeaseKeepAliveResponse.newBuilder().setHeader(headers.current()).setID(leaseId)
                 .setTTL(ttlSeconds).build();
+    }
+
+    /**
+     * Runs {@code retry} once this member leads and its lessor is primary: after it is leader, a
+     * read round completes only once the entries of its term are applied, and applying the first
+     * of them promotes the lessor. Fails at once when another member leads, and with {@code
+     * request timed out} when no leadership comes within the request timeout.
+     */
+    private <T> CompletableFuture<T> afterPromotion(Supplier<CompletableFuture<T>> retry) {
+        long leader = readyHandler.leaderId();
+        if (leader != 0 && leader != memberId) {
+            return CompletableFuture.failedFuture(RequestFailedException.of(Reason.NOT_LEADER));
+        }
+        return readyHandler.awaitLeader(memberId, clock.millis(), timeoutMillis)
+                .thenCompose(led -> reads.barrier())
+                .thenCompose(applied -> retry.get());
     }
 
     private RequestFailedException notPrimary() {

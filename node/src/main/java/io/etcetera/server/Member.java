@@ -178,7 +178,8 @@ public final class Member implements AutoCloseable {
                 applied, membership, alarms, headers, inbox, maintenanceExecutor, dataDir, ids,
                 clock, timeoutMillis);
         this.cluster = new Cluster(membership, headers);
-        this.leases = new Leases(lessor, proposals, ids, storeReads, headers, readyHandler);
+        this.leases = new Leases(lessor, proposals, ids, storeReads, headers, readyHandler, reads,
+                memberId, clock, timeoutMillis);
         this.watches = new Watches(watchable);
         this.watchSync = watchable.syncLoop(this::fatal);
         this.watchSyncThread = new Thread(watchSync, SyncLoop.THREAD_NAME);
