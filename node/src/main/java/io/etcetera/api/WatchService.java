@@ -9,6 +9,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * etcd's Watch service ({@code v3rpc/watch.go}): one bidi call per client stream, each a {@link
@@ -53,7 +54,7 @@ final class WatchService implements WatchGrpc.AsyncService {
                 Executor callThread) {
             this.responses = responses;
             this.callThread = callThread;
-            this.session = watches.open(() -> callThread.execute(this::drain));
+            this.session = watches.open(this::scheduleDrain);
             responses.disableAutoRequest();
             responses.setOnReadyHandler(this::drain);
             responses.setOnCancelHandler(this::close);
@@ -87,6 +88,19 @@ final class WatchService implements WatchGrpc.AsyncService {
             if (!closed && !requested && session.acceptsRequests()) {
                 requested = true;
                 responses.request(1);
+            }
+        }
+
+        /**
+         * The session's pending callback, on the thread that queued (the apply thread, watch-sync
+         * or this call's): hands a drain to the call's thread. An I/O thread that no longer takes
+         * tasks belongs to a port being closed, whose calls are ending: nothing is left to send.
+         */
+        private void scheduleDrain() {
+            try {
+                callThread.execute(this::drain);
+            } catch (RejectedExecutionException portClosing) {
+                // The call ends with the port; its cancel handler closes the session.
             }
         }
 
