@@ -1,0 +1,60 @@
+package io.etcetera.raft.sim;
+
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.LongSummaryStatistics;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Seeded simulations of whole clusters ({@link RandomRun}): one test per seed, each a different
+ * cluster size, Raft configuration, fault mix and schedule. CI runs {@link #CI_SEEDS} seeds from
+ * 0; {@code -Draft.sim.seeds=N -Draft.sim.start=S} runs N seeds from S, and
+ * {@code -Draft.sim.seed=S} replays seed S alone (the command a failure prints). A summary of
+ * what the seeds did is printed at the end.
+ */
+class RaftSimulationTest {
+
+    /** Seeds in every CI run. */
+    static final long CI_SEEDS = 2000;
+
+    private static final List<RandomRun.Outcome> OUTCOMES = new ArrayList<>();
+
+    @TestFactory
+    Stream<DynamicTest> safetyAndLivenessHoldForEverySeed() {
+        String replay = System.getProperty("raft.sim.seed");
+        long start = replay != null ? Long.parseLong(replay) : Long.getLong("raft.sim.start", 0);
+        long count = replay != null ? 1 : Long.getLong("raft.sim.seeds", CI_SEEDS);
+        return LongStream.range(start, start + count).mapToObj(seed -> dynamicTest(
+                "seed " + seed, () -> record(RandomRun.run(seed))));
+    }
+
+    private static void record(RandomRun.Outcome outcome) {
+        synchronized (OUTCOMES) {
+            OUTCOMES.add(outcome);
+        }
+    }
+
+    @AfterAll
+    static void printSummary() {
+        if (OUTCOMES.isEmpty()) {
+            return;
+        }
+        LongSummaryStatistics live = OUTCOMES.stream()
+                .mapToLong(RandomRun.Outcome::ticksToLive).summaryStatistics();
+        LongSummaryStatistics converge = OUTCOMES.stream()
+                .mapToLong(RandomRun.Outcome::ticksToConverge).summaryStatistics();
+        long writes = OUTCOMES.stream().mapToLong(RandomRun.Outcome::acknowledged).sum();
+        long reads = OUTCOMES.stream().mapToLong(RandomRun.Outcome::readsAnswered).sum();
+        long commits = OUTCOMES.stream().mapToLong(RandomRun.Outcome::commitIndex).sum();
+        System.out.printf("raft simulation: %d seeds passed; %d writes acknowledged, %d reads "
+                + "checked, %d entries committed; ticks from heal to live: mean %.1f max %d; "
+                + "to converged: mean %.1f max %d%n", OUTCOMES.size(), writes, reads, commits,
+                live.getAverage(), live.getMax(), converge.getAverage(), converge.getMax());
+    }
+}
