@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 /**
  * One seeded simulation: a cluster drawn from the seed runs {@link #FAULT_TICKS} ticks under the
  * {@link Nemesis} with {@link SimClients} writing and reading, then faults stop and liveness is
- * checked: within {@link #livenessTicksMax} ticks a leader is elected and every pending write is
- * acknowledged; then every running member catches up. Safety is checked throughout by the
+ * checked: within the {@link LivenessBound} a leader is elected and every pending write is
+ * acknowledged, and then every running member catches up. Safety is checked throughout by the
  * cluster's {@link SafetyChecker}; at the end whole logs are compared pairwise.
  *
  * <p>A failure of any kind becomes a {@link SimulationFailure} naming the seed and the command
@@ -31,16 +31,24 @@ final class RandomRun {
     record Outcome(long seed, long ticksToLive, long ticksToConverge, long acknowledged,
                    long reads, long readsAnswered, long commitIndex, String faults) {}
 
+    /**
+     * A client's request timeout, in election timeouts: etcd's is 5 s plus two election
+     * timeouts, about 7 at its default 1 s election timeout.
+     */
+    static final int CLIENT_TIMEOUT_ELECTIONS = 7;
+
     private final SimCluster cluster;
     private final SimClients clients;
     private final Nemesis nemesis;
+    private final LivenessBound bound;
 
     private RandomRun(SimCluster cluster) {
         this.cluster = cluster;
         SplittableRandom random = cluster.random().split();
-        this.clients = new SimClients(cluster, random.split(),
-                2 * cluster.options().electionTicks());
+        int retryTicks = CLIENT_TIMEOUT_ELECTIONS * cluster.options().electionTicks();
+        this.clients = new SimClients(cluster, random.split(), retryTicks);
         this.nemesis = new Nemesis(cluster, random.split());
+        this.bound = new LivenessBound(cluster.options(), retryTicks);
     }
 
     /** The command that replays {@code seed} alone. */
@@ -74,9 +82,9 @@ final class RandomRun {
         }
         nemesis.heal();
         long healedAt = cluster.clock().ticks();
-        int ticksMax = livenessTicksMax(cluster.options());
+        long ticksMax = bound.liveTicksMax(backlogEntries());
         List<String> pending = clients.pendingWrites();
-        for (int tick = 0; !live(); tick++) {
+        for (long tick = 0; !live(); tick++) {
             if (tick >= ticksMax) {
                 throw new AssertionError("liveness: no leader with every write acknowledged "
                         + ticksMax + " ticks after healing (pending " + clients.pendingWrites()
@@ -89,10 +97,10 @@ final class RandomRun {
         long ticksToLive = cluster.clock().ticks() - healedAt;
         long target = Math.max(cluster.checker().globalCommit(),
                 clients.highestAcknowledgedIndex(pending));
-        int convergeMax = ticksMax + catchUpTicksMax(cluster.options(), target);
-        if (!cluster.runUntil(() -> caughtUp(target), convergeMax)) {
+        long convergeMax = bound.convergedTicksMax(target - lowestApplied());
+        if (!cluster.runUntil(() -> caughtUp(target), (int) Math.min(convergeMax, 1 << 20))) {
             throw new AssertionError("liveness: running members did not apply up to " + target
-                    + " within " + convergeMax + " ticks after healing");
+                    + " within " + convergeMax + " ticks after the cluster was live");
         }
         cluster.checker().checkLogs(cluster.nodes());
         return new Outcome(cluster.seed(), ticksToLive, cluster.clock().ticks() - healedAt,
@@ -101,28 +109,23 @@ final class RandomRun {
     }
 
     /**
-     * Ticks after healing within which a leader must exist with every pending write
-     * acknowledged. Why this bound: messages delayed by a spike arrive within 3 ticks; a
-     * follower campaigns within 2 election timeouts of losing its leader, and an election takes
-     * under 2 ticks (two round trips of at most half a tick plus a disk write), failing only on a
-     * split vote or a candidate with a stale log, after which the next timeout comes within 2
-     * election timeouts again: 10 attempts cover it. A client retries every 2 election timeouts,
-     * and a proposal commits once a quorum holds the leader's log, which after a long outage
-     * means streaming it in messages of msgBytesMax (at least one entry) through a window of
-     * inflightCountMax per heartbeat.
+     * Entries that may have to be replicated before every pending write commits: the longest
+     * uncommitted tail, plus a round of retries.
      */
-    static int livenessTicksMax(SimOptions options) {
-        int electionRound = 2 * options.electionTicks() + 2;
-        return 3 + 10 * electionRound + 2 * 2 * options.electionTicks();
+    private long backlogEntries() {
+        long lastIndex = 0;
+        for (SimNode node : cluster.upNodes()) {
+            lastIndex = Math.max(lastIndex, node.log.lastIndex());
+        }
+        return lastIndex - cluster.checker().globalCommit() + SimClients.PENDING_MAX;
     }
 
-    /** Ticks to stream {@code entries} to a member that has none of them (see above). */
-    static int catchUpTicksMax(SimOptions options, long entries) {
-        long perHeartbeat = options.msgBytesMax() >= 1 << 10 ? Long.MAX_VALUE
-                : options.inflightCountMax();
-        long rounds = perHeartbeat == Long.MAX_VALUE ? 1 : 1 + entries / perHeartbeat;
-        return (int) Math.min(Integer.MAX_VALUE / 2, rounds * (options.heartbeatTicks() + 1)
-                + 4L * options.electionTicks());
+    private long lowestApplied() {
+        long lowest = Long.MAX_VALUE;
+        for (SimNode node : cluster.upNodes()) {
+            lowest = Math.min(lowest, node.appliedIndex());
+        }
+        return lowest == Long.MAX_VALUE ? 0 : lowest;
     }
 
     private boolean live() {

@@ -1,5 +1,6 @@
 package io.etcetera.raft.sim;
 
+import io.etcetera.raft.tracker.ClusterConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.SplittableRandom;
 
 /**
  * The clients of a simulated cluster: they write (propose unique values) and read (ReadIndex) at
- * random running nodes, as etcd clients spread over endpoints. A write is pending until it was
+ * random running members, as etcd clients spread over the endpoints of the member list. A write is pending until it was
  * applied somewhere (acknowledged); a client that saw no acknowledgement retries it every
  * {@code retryTicks}, at any node, since a proposal may be dropped or lost with its leader. At
  * most {@link #PENDING_MAX} writes are pending at once. Reads are checked by the
@@ -37,7 +38,7 @@ final class SimClients {
     /** Once a tick: maybe new writes and reads, retries of old writes. */
     void act(int writesPerMille, int readsPerMille) {
         collectAcknowledged();
-        List<SimNode> up = cluster.upNodes();
+        List<SimNode> up = endpoints();
         if (up.isEmpty()) {
             return;
         }
@@ -56,6 +57,21 @@ final class SimClients {
         if (random.nextInt(1000) < readsPerMille) {
             cluster.read(pick(up).id, "r" + reads++);
         }
+    }
+
+    /**
+     * The running members, as a client learns them from the member list (the leader's
+     * configuration); all running nodes while no leader is known.
+     */
+    private List<SimNode> endpoints() {
+        List<SimNode> up = cluster.upNodes();
+        SimNode leader = cluster.leader();
+        if (leader == null) {
+            return up;
+        }
+        ClusterConfig config = leader.status().config();
+        return up.stream().filter(node -> config.voters().contains(node.id)
+                || config.learners().contains(node.id)).toList();
     }
 
     private SimNode pick(List<SimNode> nodes) {

@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  * record at its end is cut off when the log is opened (each entry is its own record). Replay
  * rules: an entry overwrites the entries at and after its index (a new leader's log wins); a
  * snapshot received from a leader replaces the whole log, one the node made itself only the
- * entries it covers.
+ * entries it covers; a leader's snapshot that the surviving hard state does not commit is
+ * ignored with everything after it.
  *
  * <p>Invariants, checked on every write that becomes durable: entries leave no gap; the durable
  * term and commit never go back. Confined to the simulation's single thread.
@@ -92,13 +93,35 @@ final class SimDisk {
      * @return how many writes were lost
      */
     int crash(SplittableRandom random) {
-        int kept = random.nextInt(unsynced.size() + 1);
+        int kept = withoutUncommittedSnapshot(random.nextInt(unsynced.size() + 1));
         for (int i = 0; i < kept; i++) {
             makeDurable(unsynced.get(i));
         }
         int lost = unsynced.size() - kept;
         unsynced.clear();
         return lost;
+    }
+
+    /**
+     * The surviving prefix of {@code kept} unsynced writes, cut before a leader's snapshot whose
+     * hard state (which commits at least up to it) did not survive: a restart ignores a snapshot
+     * the log has not committed, and what was written after it (etcd picks the newest snapshot
+     * at or below the log's commit index). The Ready that carried it was not acknowledged.
+     */
+    private int withoutUncommittedSnapshot(int kept) {
+        long commit = hardState.getCommit();
+        for (int i = 0; i < kept; i++) {
+            if (unsynced.get(i) instanceof HardStateWrite state) {
+                commit = Math.max(commit, state.hardState().getCommit());
+            }
+        }
+        for (int i = 0; i < kept; i++) {
+            if (unsynced.get(i) instanceof SnapshotWrite write && write.replacesLog()
+                    && write.snapshot().getMetadata().getIndex() > commit) {
+                return i;
+            }
+        }
+        return kept;
     }
 
     Recovered recover() {

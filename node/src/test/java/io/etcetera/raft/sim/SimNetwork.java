@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 /**
  * The simulated network between nodes: every message takes a random latency (so messages
  * overtake each other), and may be dropped, duplicated or delayed by a spike as
  * {@link NetworkFaults} say. Partitions block directed links: symmetric splits, one-way cuts,
  * an isolated node; a message whose link is blocked when it is sent or when it would arrive is
- * lost, as when a connection breaks.
+ * lost, as when a connection breaks. Scenarios may also drop the messages a filter matches.
  *
  * <p>Lost messages stay queued until their delivery instant, marked lost, so the sender's
  * transport can report the outcome (snapshot failed, peer unreachable) at a realistic time.
@@ -37,6 +38,8 @@ final class SimNetwork {
     /** Blocked directed links, as {@code from << 32 | to}. */
     private final Set<Long> blocked = new HashSet<>();
     private NetworkFaults faults = NetworkFaults.CALM;
+    /** Scripted drops, for scenarios: a message matching it is lost. */
+    private Predicate<Message> dropFilter = message -> false;
     private long sent;
 
     SimNetwork(SplittableRandom random) {
@@ -53,7 +56,7 @@ final class SimNetwork {
 
     /** Queues {@code message} sent at {@code now}, with its fate drawn now. */
     void send(Message message, int senderIncarnation, long now) {
-        boolean lost = isBlocked(message.getFrom(), message.getTo())
+        boolean lost = isBlocked(message.getFrom(), message.getTo()) || dropFilter.test(message)
                 || random.nextInt(1000) < faults.dropPerMille();
         queue(message, senderIncarnation, now, lost);
         if (!lost && random.nextInt(1000) < faults.duplicatePerMille()) {
@@ -113,9 +116,15 @@ final class SimNetwork {
         partition(Set.of(node), others);
     }
 
-    /** Removes every partition; the faults stay as they are. */
+    /** Loses every message matching {@code filter} from now on, besides the others. */
+    void dropIf(Predicate<Message> filter) {
+        dropFilter = dropFilter.or(filter);
+    }
+
+    /** Removes every partition and drop filter; the faults stay as they are. */
     void heal() {
         blocked.clear();
+        dropFilter = message -> false;
     }
 
     boolean partitioned() {

@@ -24,6 +24,7 @@ import io.etcetera.raft.pb.MessageType;
 import io.etcetera.raft.pb.Snapshot;
 import io.etcetera.raft.pb.SnapshotMetadata;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -106,6 +107,9 @@ final class SimNode {
     private boolean sentEarly;
     /** The last index handed out for applying, by entry or by snapshot (etcd's appliedi). */
     private long appliedIndex;
+    /** Answers to this node's read requests, and why requests were dropped: for scenarios. */
+    private final List<ReadState> readStates = new ArrayList<>();
+    private final List<ProposalDroppedException.Reason> drops = new ArrayList<>();
 
     SimNode(long id, SimCluster cluster, SimOptions options, List<Peer> bootstrapPeers) {
         this.id = id;
@@ -117,6 +121,17 @@ final class SimNode {
 
     boolean isUp() {
         return up;
+    }
+
+    /**
+     * A peer refused a message because this node was removed (etcd's peers answer 410 Gone, and
+     * the member stops): stop now, even if this node never applied its removal.
+     */
+    void learnRemoved(long now) {
+        if (up && !removed) {
+            removed = true;
+            stopAt = now;
+        }
     }
 
     /** Whether a Ready is being written: a crash now loses part of it. */
@@ -146,6 +161,14 @@ final class SimNode {
 
     Status status() {
         return raw.status();
+    }
+
+    List<ReadState> readStates() {
+        return readStates;
+    }
+
+    List<ProposalDroppedException.Reason> drops() {
+        return drops;
     }
 
     /**
@@ -250,6 +273,7 @@ final class SimNode {
             }
         } catch (ProposalDroppedException dropped) {
             cluster.trace(id, "dropped", dropped.reason());
+            drops.add(dropped.reason());
             if (input instanceof ReadIndex read) {
                 cluster.checker().onReadDropped(read.context());
             }
@@ -258,8 +282,10 @@ final class SimNode {
 
     private void receive(Message message) {
         if (removedPeers.contains(message.getFrom())) {
-            // As etcd's transport: messages from removed members are refused.
+            // As etcd's transport: messages from removed members are refused, and the sender
+            // learns that it was removed.
             cluster.trace(id, "refuse", message);
+            cluster.node(message.getFrom()).learnRemoved(cluster.clock().now());
             return;
         }
         cluster.trace(id, "recv", message);
@@ -309,6 +335,7 @@ final class SimNode {
             cluster.trace(id, "readstate", readState.requestContext().toStringUtf8() + " at "
                     + readState.index());
             cluster.checker().onReadState(this, readState);
+            readStates.add(readState);
         }
         if (cluster.random().nextInt(1000) < options.flushPerMille()) {
             stateMachine.flush();

@@ -66,6 +66,42 @@ record SimOptions(int voters, int spareNodes, int electionTicks, int heartbeatTi
                 random.nextInt(50), faults);
     }
 
+    SimOptions withPreVote(boolean enabled) {
+        return new SimOptions(voters, spareNodes, electionTicks, heartbeatTicks, enabled,
+                checkQuorum, msgBytesMax, inflightCountMax, inflightBytesMax,
+                uncommittedBytesMax, committedEntriesBytesMax, snapshotEntries, catchUpEntries,
+                diskLatencyMaxInstants, flushPerMille, driftPerMille, faults);
+    }
+
+    SimOptions withElectionTicks(int ticks) {
+        return new SimOptions(voters, spareNodes, ticks, heartbeatTicks, preVote, checkQuorum,
+                msgBytesMax, inflightCountMax, inflightBytesMax, uncommittedBytesMax,
+                committedEntriesBytesMax, snapshotEntries, catchUpEntries,
+                diskLatencyMaxInstants, flushPerMille, driftPerMille, faults);
+    }
+
+    SimOptions withCheckQuorum(boolean enabled) {
+        return new SimOptions(voters, spareNodes, electionTicks, heartbeatTicks, preVote,
+                enabled, msgBytesMax, inflightCountMax, inflightBytesMax, uncommittedBytesMax,
+                committedEntriesBytesMax, snapshotEntries, catchUpEntries,
+                diskLatencyMaxInstants, flushPerMille, driftPerMille, faults);
+    }
+
+    /** One entry per append: the log is replicated entry by entry. */
+    SimOptions withOneEntryPerMessage() {
+        return new SimOptions(voters, spareNodes, electionTicks, heartbeatTicks, preVote,
+                checkQuorum, 1, inflightCountMax, inflightBytesMax, uncommittedBytesMax,
+                committedEntriesBytesMax, snapshotEntries, catchUpEntries,
+                diskLatencyMaxInstants, flushPerMille, driftPerMille, faults);
+    }
+
+    SimOptions withSnapshots(int everyEntries, int keptEntries) {
+        return new SimOptions(voters, spareNodes, electionTicks, heartbeatTicks, preVote,
+                checkQuorum, msgBytesMax, inflightCountMax, inflightBytesMax,
+                uncommittedBytesMax, committedEntriesBytesMax, everyEntries, keptEntries,
+                diskLatencyMaxInstants, flushPerMille, driftPerMille, faults);
+    }
+
     /** The Raft configuration of node {@code id} over {@code storage}, restarting at applied. */
     RaftConfig raftConfig(long id, MemoryStorage storage, long applied,
                           SplittableRandom random) {
