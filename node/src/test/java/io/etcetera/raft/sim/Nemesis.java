@@ -18,11 +18,12 @@ import java.util.TreeSet;
 
 /**
  * The faults and operator actions of a seeded run, drawn once per tick while faults are on:
- * crashes at any instant (restarted after a random downtime), partitions (symmetric split, one-way cuts, the
- * leader isolated, one node isolated; healed after a random time), membership changes through
- * the leader (add a voter or a learner from the spare IDs, promote, demote, remove; one change at
- * a time or two through joint consensus, left automatically or explicitly), leader transfers and
- * forced campaigns. The network's loss, duplication and delay are the cluster options' faults.
+ * crashes at any instant (restarted after a random downtime), partitions (symmetric split, one-way
+ * cuts, the leader isolated, one node isolated; healed after a random time), membership changes
+ * through the leader (add a voter or a learner from the spare IDs, promote, demote, remove; one
+ * change at a time or two through joint consensus, left automatically or explicitly), leader
+ * transfers and forced campaigns. The network's loss, duplication and delay are the cluster
+ * options' faults.
  *
  * <p>Membership rules, as an operator keeps them: at least {@link #VOTERS_MIN} voters remain (a
  * 2-voter cluster whose leader removes itself may be unable to elect anyone when commit messages

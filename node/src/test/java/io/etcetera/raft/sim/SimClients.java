@@ -9,10 +9,10 @@ import java.util.SplittableRandom;
 
 /**
  * The clients of a simulated cluster: they write (propose unique values) and read (ReadIndex) at
- * random running members, as etcd clients spread over the endpoints of the member list. A write is pending until it was
- * applied somewhere (acknowledged); a client that saw no acknowledgement retries it every
- * {@code retryTicks}, at any node, since a proposal may be dropped or lost with its leader. At
- * most {@link #PENDING_MAX} writes are pending at once. Reads are checked by the
+ * random running members, as etcd clients spread over the endpoints of the member list. A write is
+ * pending until it was applied somewhere (acknowledged); a client that saw no acknowledgement
+ * retries it every {@code retryTicks}, at any node, since a proposal may be dropped or lost with
+ * its leader. At most {@link #PENDING_MAX} writes are pending at once. Reads are checked by the
  * {@link SafetyChecker} when answered. Confined to the simulation's single thread.
  */
 final class SimClients {

@@ -45,7 +45,8 @@ import java.util.Set;
  * <p>A crash loses the engine, the inbox, the Ready in progress, unsynced writes (but for a
  * random prefix) and unflushed state; a restart follows the restart contract (applied at the
  * storage's snapshot, conf changes above it re-applied). A node that applies its own removal
- * stops for good a few ticks later, as an etcd member does. Confined to the simulation's single thread.
+ * stops for good a few ticks later, as an etcd member does. Confined to the simulation's single
+ * thread.
  */
 final class SimNode {
 
