@@ -366,8 +366,24 @@ final class Nemesis {
         }
     }
 
-    String describe() {
-        return crashes + " crashes, " + partitions + " partitions, " + confChanges
-                + " conf changes, " + transfers + " transfers";
+    /** What the nemesis did in one run; {@link #plus} sums runs. */
+    record Counts(long crashes, long partitions, long confChanges, long transfers) {
+
+        static final Counts NONE = new Counts(0, 0, 0, 0);
+
+        Counts plus(Counts other) {
+            return new Counts(crashes + other.crashes, partitions + other.partitions,
+                    confChanges + other.confChanges, transfers + other.transfers);
+        }
+
+        @Override
+        public String toString() {
+            return crashes + " crashes, " + partitions + " partitions, " + confChanges
+                    + " conf changes proposed, " + transfers + " transfers";
+        }
+    }
+
+    Counts counts() {
+        return new Counts(crashes, partitions, confChanges, transfers);
     }
 }

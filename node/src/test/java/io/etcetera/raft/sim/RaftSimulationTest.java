@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LongSummaryStatistics;
+import java.util.function.ToLongFunction;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -49,12 +50,19 @@ class RaftSimulationTest {
                 .mapToLong(RandomRun.Outcome::ticksToLive).summaryStatistics();
         LongSummaryStatistics converge = OUTCOMES.stream()
                 .mapToLong(RandomRun.Outcome::ticksToConverge).summaryStatistics();
-        long writes = OUTCOMES.stream().mapToLong(RandomRun.Outcome::acknowledged).sum();
-        long reads = OUTCOMES.stream().mapToLong(RandomRun.Outcome::readsAnswered).sum();
-        long commits = OUTCOMES.stream().mapToLong(RandomRun.Outcome::commitIndex).sum();
+        Nemesis.Counts faults = OUTCOMES.stream().map(RandomRun.Outcome::faults)
+                .reduce(Nemesis.Counts.NONE, Nemesis.Counts::plus);
         System.out.printf("raft simulation: %d seeds passed; %d writes acknowledged, %d reads "
-                + "checked, %d entries committed; ticks from heal to live: mean %.1f max %d; "
-                + "to converged: mean %.1f max %d%n", OUTCOMES.size(), writes, reads, commits,
-                live.getAverage(), live.getMax(), converge.getAverage(), converge.getMax());
+                + "checked, %d entries committed, %d leaders elected, %d snapshots installed; "
+                + "%s; ticks from heal to live: mean %.1f max %d; to converged: mean %.1f "
+                + "max %d%n", OUTCOMES.size(), sum(RandomRun.Outcome::acknowledged),
+                sum(RandomRun.Outcome::readsAnswered), sum(RandomRun.Outcome::commitIndex),
+                sum(RandomRun.Outcome::leadersElected),
+                sum(RandomRun.Outcome::snapshotsInstalled), faults, live.getAverage(),
+                live.getMax(), converge.getAverage(), converge.getMax());
+    }
+
+    private static long sum(ToLongFunction<RandomRun.Outcome> figure) {
+        return OUTCOMES.stream().mapToLong(figure).sum();
     }
 }

@@ -29,7 +29,8 @@ final class RandomRun {
      * @param ticksToConverge ticks from healing until every running member caught up
      */
     record Outcome(long seed, long ticksToLive, long ticksToConverge, long acknowledged,
-                   long reads, long readsAnswered, long commitIndex, String faults) {}
+                   long reads, long readsAnswered, long commitIndex, long leadersElected,
+                   long snapshotsInstalled, Nemesis.Counts faults) {}
 
     /**
      * A client's request timeout, in election timeouts: etcd's is 5 s plus two election
@@ -88,7 +89,7 @@ final class RandomRun {
             if (tick >= ticksMax) {
                 throw new AssertionError("liveness: no leader with every write acknowledged "
                         + ticksMax + " ticks after healing (pending " + clients.pendingWrites()
-                        + "); " + nemesis.describe());
+                        + "); " + nemesis.counts());
             }
             nemesis.operate();
             clients.act(0, READS_PER_MILLE);
@@ -103,9 +104,11 @@ final class RandomRun {
                     + " within " + convergeMax + " ticks after the cluster was live");
         }
         cluster.checker().checkLogs(cluster.nodes());
+        SafetyChecker checker = cluster.checker();
         return new Outcome(cluster.seed(), ticksToLive, cluster.clock().ticks() - healedAt,
-                clients.acknowledged(), clients.reads(), cluster.checker().readsAnswered(),
-                cluster.checker().globalCommit(), nemesis.describe());
+                clients.acknowledged(), clients.reads(), checker.readsAnswered(),
+                checker.globalCommit(), checker.leadersElected(), checker.snapshotsInstalled(),
+                nemesis.counts());
     }
 
     /**

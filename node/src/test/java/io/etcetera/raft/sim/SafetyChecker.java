@@ -69,6 +69,7 @@ final class SafetyChecker {
     private long globalCommit;
     private long maxTerm;
     private long readsAnswered;
+    private long snapshotsInstalled;
 
     long globalCommit() {
         return globalCommit;
@@ -76,6 +77,15 @@ final class SafetyChecker {
 
     long readsAnswered() {
         return readsAnswered;
+    }
+
+    long snapshotsInstalled() {
+        return snapshotsInstalled;
+    }
+
+    /** Terms that had a leader. */
+    long leadersElected() {
+        return leaderOfTerm.size();
     }
 
     void onStart(SimNode node) {
@@ -234,6 +244,7 @@ final class SafetyChecker {
             fail("state machine safety: snapshot %d installed "
                     + "by node %d differs from the state applied there", index, node.id);
         }
+        snapshotsInstalled++;
     }
 
     void onReadStart(ByteString context) {
