@@ -19,9 +19,10 @@
  *       applied indexes that never go back, and ReadIndex answers that cover every write
  *       acknowledged before the read.
  *   <li>{@link io.etcetera.raft.sim.RandomRun}: one seed: options drawn from it
- *       ({@link io.etcetera.raft.sim.SimOptions}), clients ({@link io.etcetera.raft.sim.SimClients})
- *       and faults ({@link io.etcetera.raft.sim.Nemesis}: crashes, partitions, membership
- *       changes, leader transfers, campaigns), then healing and the liveness check within
+ *       ({@link io.etcetera.raft.sim.SimOptions}), clients
+ *       ({@link io.etcetera.raft.sim.SimClients}) and faults
+ *       ({@link io.etcetera.raft.sim.Nemesis}: crashes, partitions, membership changes, leader
+ *       transfers, campaigns), then healing and the liveness check within
  *       {@link io.etcetera.raft.sim.LivenessBound}.
  *   <li>{@link io.etcetera.raft.sim.Scenario}: a fluent language for scripted runs, used by
  *       {@link io.etcetera.raft.sim.RaftScenarioTest} for the cases the paper singles out.
