@@ -17,6 +17,10 @@ package io.etcetera.raft.sim;
  *       round per window: every append carries at least one entry and at most
  *       {@code inflightCountMax} appends are in flight, so a round moves at least that many
  *       entries; a snapshot replaces the rounds for what was compacted.
+ *   <li>Being live does not end elections: without PreVote, a member that campaigned while cut
+ *       off comes back with a higher term, and answers the leader's first append with it, which
+ *       deposes the leader (etcd raft does so, so that such a member can rejoin under
+ *       CheckQuorum). Converging may therefore take the election attempts again.
  * </ul>
  * Immutable.
  *
@@ -46,16 +50,20 @@ record LivenessBound(SimOptions options, int retryTicks) {
         return ceilDiv(Math.max(entries, 1), options.inflightCountMax()) * roundTicks();
     }
 
+    /** Ticks until an election succeeds, over every attempt it may take. */
+    long electionTicksMax() {
+        long attempt = 2L * options.electionTicks() + (long) ELECTION_ROUNDS * roundTicks();
+        return ELECTION_ATTEMPTS_MAX * attempt;
+    }
+
     /** Ticks until a leader exists, with every write pending at healing committed. */
     long liveTicksMax(long backlogEntries) {
-        long election = 2L * options.electionTicks() + (long) ELECTION_ROUNDS * roundTicks();
-        return SPIKE_TICKS + ELECTION_ATTEMPTS_MAX * election + retryTicks
-                + catchUpTicks(backlogEntries);
+        return SPIKE_TICKS + electionTicksMax() + retryTicks + catchUpTicks(backlogEntries);
     }
 
     /** Ticks after being live until every running member applied {@code lagEntries} more. */
     long convergedTicksMax(long lagEntries) {
-        return 2L * options.electionTicks() + catchUpTicks(lagEntries);
+        return electionTicksMax() + catchUpTicks(lagEntries);
     }
 
     private static int ceilDiv(int dividend, int divisor) {

@@ -10,6 +10,7 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -33,6 +34,31 @@ class RaftSimulationTest {
         long count = replay != null ? 1 : Long.getLong("raft.sim.seeds", CI_SEEDS);
         return LongStream.range(start, start + count).mapToObj(seed -> dynamicTest(
                 "seed " + seed, () -> record(RandomRun.run(seed))));
+    }
+
+    /*
+     * Seeds that once failed, kept as named tests (each was a bug in the simulation's model of
+     * the server, not in the engine; the fix is named).
+     */
+
+    /**
+     * A member crashed after persisting a leader's snapshot and before applying it; on restart
+     * the state machine was older than the snapshot, so Raft handed it entries it could not
+     * apply. Fixed: a restart restores the state machine from such a snapshot (SimNode#start).
+     */
+    @Test
+    void seed52027CrashBetweenPersistingAndApplyingALeadersSnapshot() {
+        record(RandomRun.run(52027));
+    }
+
+    /**
+     * Without PreVote, a member that campaigned while cut off deposed the leader right after the
+     * cluster was live, and the convergence bound did not allow for that election. Fixed: the
+     * bound allows the election attempts again (LivenessBound).
+     */
+    @Test
+    void seed58719RejoiningMemberWithAHigherTermDeposesTheLeaderAfterLive() {
+        record(RandomRun.run(58719));
     }
 
     private static void record(RandomRun.Outcome outcome) {

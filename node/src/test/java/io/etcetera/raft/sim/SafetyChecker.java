@@ -226,25 +226,38 @@ final class SafetyChecker {
             fail("node %d installs snapshot %d at applied %d",
                     node.id, index, node.appliedIndex());
         }
+        checkSnapshotState(node, snapshot);
+        snapshotsInstalled++;
+    }
+
+    /**
+     * A restarted node restores its state machine from a leader's snapshot that it persisted
+     * but had not applied when it crashed.
+     */
+    void onSnapshotRestored(SimNode node, Snapshot snapshot) {
+        checkSnapshotState(node, snapshot);
+    }
+
+    /** The snapshot is committed, of the committed entry's term, and holds the applied state. */
+    private void checkSnapshotState(SimNode node, Snapshot snapshot) {
+        long index = snapshot.getMetadata().getIndex();
         if (index > globalCommit) {
-            fail("node %d installs snapshot %d beyond every commit (%d)",
+            fail("node %d takes snapshot %d beyond every commit (%d)",
                     node.id, index, globalCommit);
         }
         if (index <= committed.size()) {
             long term = committed.get((int) index - 1).getTerm();
             if (term != snapshot.getMetadata().getTerm()) {
-                fail("node %d installs snapshot %d/%d "
-                        + "but entry %d has term %d", node.id, index, snapshot.getMetadata()
-                        .getTerm(), index, term);
+                fail("node %d takes snapshot %d/%d but entry %d has term %d", node.id, index,
+                        snapshot.getMetadata().getTerm(), index, term);
             }
         }
         Long known = hashAt.get(index);
         long hash = SimStateMachine.hashOf(snapshot.getData());
         if (known != null && known != hash) {
-            fail("state machine safety: snapshot %d installed "
-                    + "by node %d differs from the state applied there", index, node.id);
+            fail("state machine safety: snapshot %d taken by node %d differs from the state "
+                    + "applied there", index, node.id);
         }
-        snapshotsInstalled++;
     }
 
     void onReadStart(ByteString context) {

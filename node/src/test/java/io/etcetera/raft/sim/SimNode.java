@@ -184,6 +184,14 @@ final class SimNode {
         if (snapshotIndex > 0) {
             storage.applySnapshot(snapshot);
         }
+        if (snapshotIndex > stateMachine.appliedIndex()) {
+            // The crash came after a leader's snapshot was persisted and before it was applied:
+            // restore the state machine from it, as etcd's server restores its backend from the
+            // snapshot's database file (recoverSnapshotBackend).
+            cluster.checker().onSnapshotRestored(this, snapshot);
+            stateMachine.restore(snapshotIndex, snapshot.getData());
+            cluster.trace(id, "restore", "state machine from snapshot " + snapshotIndex);
+        }
         storage.setHardState(recovered.hardState());
         storage.append(recovered.entries());
         raw = new RawNode(options.raftConfig(id, storage, snapshotIndex, cluster.random().split()));
