@@ -15,9 +15,9 @@ import java.nio.ByteBuffer;
  * with its own WAL off), only a prefix is durable: a crash takes it back to the last
  * {@link #flush}, which is never below the node's own last Raft snapshot (a snapshot is taken
  * from flushed state); a leader's snapshot persisted but not yet applied at the crash is restored
- * from on restart ({@link SimNode#start}). After a restart it may hold entries that Raft hands out again; those are skipped.
- * Invariant: it applies entries one index after another. Confined to the simulation's single
- * thread.
+ * from on restart ({@link SimNode#start}). After a restart it may hold entries that Raft hands
+ * out again; those are skipped. Invariant: it applies entries one index after another. Confined
+ * to the simulation's single thread.
  */
 final class SimStateMachine {
 
