@@ -17,8 +17,8 @@ import org.junit.jupiter.api.TestFactory;
  * Seeded simulations of whole clusters ({@link RandomRun}): one test per seed, each a different
  * cluster size, Raft configuration, fault mix and schedule. CI runs {@link #CI_SEEDS} seeds from
  * 0; {@code -Draft.sim.seeds=N -Draft.sim.start=S} runs N seeds from S, and
- * {@code -Draft.sim.seed=S} replays seed S alone (the command a failure prints). A summary of
- * what the seeds did is printed at the end.
+ * {@code -Draft.sim.seed=S} replays seed S alone (the command a failure prints). A seed that
+ * once failed stays as a named test. A summary of what the seeds did is printed at the end.
  */
 class RaftSimulationTest {
 
@@ -35,11 +35,6 @@ class RaftSimulationTest {
         return LongStream.range(start, start + count).mapToObj(seed -> dynamicTest(
                 "seed " + seed, () -> record(RandomRun.run(seed))));
     }
-
-    /*
-     * Seeds that once failed, kept as named tests (each was a bug in the simulation's model of
-     * the server, not in the engine; the fix is named).
-     */
 
     /**
      * A member crashed after persisting a leader's snapshot and before applying it; on restart
