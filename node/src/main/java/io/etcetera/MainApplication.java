@@ -5,12 +5,10 @@ import io.etcetera.api.MemberApi;
 import io.etcetera.config.EtcdCommandLine;
 import io.etcetera.config.EtcdConfig;
 import io.etcetera.config.EtcdUrl;
+import io.etcetera.metrics.EtcdRegistry;
 import io.etcetera.server.Member;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
-
-import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -30,8 +28,6 @@ import java.util.stream.Collectors;
 public final class MainApplication implements QuarkusApplication {
 
     private static final Logger LOG = Logger.getLogger(MainApplication.class);
-
-    @Inject PrometheusMeterRegistry registry;
 
     @Override
     public int run(String... arguments) throws InterruptedException {
@@ -54,7 +50,7 @@ public final class MainApplication implements QuarkusApplication {
             }
         });
         try (ClientPort port = new ClientPort(config, MemberApi.services(member, config),
-                MemberApi.healthChecks(member), registry::scrape)) {
+                MemberApi.healthChecks(member), EtcdRegistry::scrape)) {
             port.start();
             LOG.infof(
                     "ready to serve client requests on %s (gRPC and HTTP/1.1)%s; started in %d ms",

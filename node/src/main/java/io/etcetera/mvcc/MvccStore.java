@@ -273,6 +273,15 @@ public final class MvccStore implements AutoCloseable {
         return backend.liveSizeBytes();
     }
 
+    /**
+     * An estimate of the key versions the store holds (RocksDB's estimate for the key family):
+     * what {@code etcd_debugging_mvcc_keys_total} reports here, since no index of keys is kept in
+     * memory to count them exactly. At least the number of keys.
+     */
+    public long versionCountEstimate() {
+        return backend.estimatedEntryCount(Family.KEY);
+    }
+
     /** Makes everything committed so far durable (see the class comment). Any thread. */
     public void flush() {
         backend.flush();

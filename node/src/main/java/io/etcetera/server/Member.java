@@ -3,6 +3,7 @@ package io.etcetera.server;
 import io.etcetera.config.EtcdConfig;
 import io.etcetera.config.EtcdUrl;
 import io.etcetera.invariants.Invariants;
+import io.etcetera.metrics.MeterGroup;
 import io.etcetera.mvcc.BackendQuota;
 import io.etcetera.mvcc.MvccStore;
 import io.etcetera.mvcc.ReadView;
@@ -91,6 +92,8 @@ public final class Member implements AutoCloseable {
     private final RaftKv kv;
     private final Maintenance maintenance;
     private final Cluster cluster;
+    /** The gauges that read this member, removed before the store closes. */
+    private final MeterGroup meters;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile Throwable failure;
     private volatile Runnable onTermination = () -> { };
@@ -147,6 +150,8 @@ public final class Member implements AutoCloseable {
                 applied, membership, alarms, headers, inbox, maintenanceExecutor, dataDir, ids,
                 clock, timeoutMillis);
         this.cluster = new Cluster(membership, headers);
+        this.meters = MemberMetrics.register(memberId, readyHandler, applied, waits, membership,
+                store, new BackendQuota(store, settings.quotaBackendBytes()));
         this.raftThread = new Thread(raftLoop, RAFT_THREAD);
         this.serverThread = new Thread(serverLoop, SERVER_THREAD);
         this.compactorThread = new Thread(compactor, COMPACTOR_THREAD);
@@ -236,6 +241,7 @@ public final class Member implements AutoCloseable {
     /** Runs on the server loop once it left its loop: stops everything, in etcd's order. */
     private void shutdown(Throwable cause) {
         Throwable firstFailure = cause;
+        meters.close();
         proposals.stop();
         RequestFailedException stopped = RequestFailedException.of(Reason.STOPPED);
         waits.failAll(stopped);
