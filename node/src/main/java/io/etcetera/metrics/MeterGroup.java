@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,18 @@ public final class MeterGroup implements AutoCloseable {
         meters.add(FunctionCounter.builder(name, source, guarded(total)).description(help).tags(tags)
                 .register(EtcdRegistry.REGISTRY));
         return this;
+    }
+
+    /**
+     * A latency histogram with {@code count} exponential buckets from {@code startSeconds} by
+     * {@code factor} (Prometheus's {@code ExponentialBuckets}).
+     */
+    public LatencyHistogram latency(String name, String help, Tags tags, double startSeconds,
+            double factor, int count) {
+        Timer timer = Histograms.timer(
+                name, help, Histograms.exponential(startSeconds, factor, count), tags);
+        meters.add(timer);
+        return new LatencyHistogram(timer);
     }
 
     /** etcd's info gauges: constant 1, the information in the label. */

@@ -11,6 +11,7 @@ import io.etcetera.backend.RocksBackend;
 import io.etcetera.backend.WriteSet;
 import io.etcetera.invariants.Invariants;
 import io.etcetera.invariants.Verify;
+import io.etcetera.metrics.DiskMetrics;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -252,7 +253,12 @@ public final class MvccStore implements AutoCloseable {
 
     /** etcd's Defragment: rewrites the database without deleted versions. Runs beside writes. */
     public void defragment() {
-        backend.compactAll();
+        long startNanos = DiskMetrics.defragStarted();
+        try {
+            backend.compactAll();
+        } finally {
+            DiskMetrics.defragEnded(startNanos);
+        }
     }
 
     /**
@@ -260,7 +266,9 @@ public final class MvccStore implements AutoCloseable {
      * client snapshot. The copy holds some committed batch's full state, applied index included.
      */
     public void checkpoint(Path target) {
+        long startNanos = DiskMetrics.BACKEND_SNAPSHOT.start();
         backend.checkpoint(target);
+        DiskMetrics.BACKEND_SNAPSHOT.observe(startNanos);
     }
 
     /** The database's size on disk and in memtables (etcd's db total size, for the quota). */
