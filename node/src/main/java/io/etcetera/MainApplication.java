@@ -35,6 +35,9 @@ public final class MainApplication implements QuarkusApplication {
         EtcdConfig config =
                 ((EtcdCommandLine.Start) EtcdCommandLine.parse(List.of(arguments), System.getenv()))
                         .config();
+        if (config.log().logger().equals("zap")) {
+            JsonLogFormatter.install();
+        }
         Member member;
         try {
             member = Member.start(config);

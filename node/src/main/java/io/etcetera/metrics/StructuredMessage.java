@@ -6,8 +6,8 @@ import java.time.Duration;
 
 /**
  * A log message with fields, in the form etcd's zap console logger prints: the message, a tab,
- * then the fields as one JSON object ({@code apply request took too long\t{"took": "153.2ms",
- * "expected-duration": "100ms"}}). The JSON log format ({@code --logger=zap}) lifts the fields into
+ * then the fields as one JSON object ({@code apply request took too long\t{"took":"153.2ms",
+ * "expected-duration":"100ms"}}). The JSON log format ({@code --logger=zap}) lifts the fields into
  * the event's own object, as etcd's JSON lines have them. Durations are written as Go prints a
  * {@code time.Duration}, since etcd's operators grep for those. Stateless.
  */
@@ -27,9 +27,9 @@ public final class StructuredMessage {
         StringBuilder text = new StringBuilder(message).append(FIELDS_SEPARATOR).append('{');
         for (int i = 0; i < keyValues.length; i += 2) {
             if (i > 0) {
-                text.append(", ");
+                text.append(',');
             }
-            quote(text, keyValues[i].toString()).append(": ");
+            quote(text, keyValues[i].toString()).append(':');
             Object value = keyValues[i + 1];
             if (value instanceof Number || value instanceof Boolean) {
                 text.append(value);
