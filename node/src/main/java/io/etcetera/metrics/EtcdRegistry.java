@@ -15,7 +15,7 @@ import io.micrometer.prometheus.PrometheusMeterRegistry;
  */
 public final class EtcdRegistry {
 
-    /** Every meter of the process; the process metrics ({@link ProcessMetrics}) are bound at once. */
+    /** Every meter of the process; the process metrics ({@link ProcessMetrics}) are bound. */
     public static final PrometheusMeterRegistry REGISTRY = create();
 
     private EtcdRegistry() {}

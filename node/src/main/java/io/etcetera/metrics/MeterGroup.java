@@ -27,7 +27,7 @@ public final class MeterGroup implements AutoCloseable {
     /** Guarded by {@link #lock}. */
     private boolean closed;
 
-    /** A gauge reading {@code value} of {@code source}; the group keeps {@code source} reachable. */
+    /** A gauge reading {@code value} of {@code source}, which the group keeps reachable. */
     public <T> MeterGroup gauge(
             String name, String help, Tags tags, T source, ToDoubleFunction<T> value) {
         meters.add(Gauge.builder(name, source, guarded(value)).description(help).tags(tags)
@@ -38,8 +38,8 @@ public final class MeterGroup implements AutoCloseable {
     /** A counter whose total is {@code total} of {@code source}, which must never decrease. */
     public <T> MeterGroup counter(
             String name, String help, Tags tags, T source, ToDoubleFunction<T> total) {
-        meters.add(FunctionCounter.builder(name, source, guarded(total)).description(help).tags(tags)
-                .register(EtcdRegistry.REGISTRY));
+        meters.add(FunctionCounter.builder(name, source, guarded(total)).description(help)
+                .tags(tags).register(EtcdRegistry.REGISTRY));
         return this;
     }
 

@@ -64,7 +64,7 @@ final class ProcessMetrics implements MeterBinder {
                         .register(registry));
     }
 
-    /** A {@code /proc/self/status} line such as {@code VmRSS:  1234 kB}, in bytes; NaN if absent. */
+    /** A {@code /proc/self/status} line such as {@code VmRSS: 1234 kB}, in bytes, or NaN. */
     private static double statusBytes(String field) {
         try {
             for (String line : Files.readAllLines(STATUS)) {

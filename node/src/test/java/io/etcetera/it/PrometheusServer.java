@@ -41,7 +41,7 @@ final class PrometheusServer implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts Prometheus scraping {@code targets} ({@code host:port}) with the rules in {@code rules}. */
+    /** Starts Prometheus scraping {@code targets} ({@code host:port}), evaluating {@code rules}. */
     static PrometheusServer start(Path dir, List<String> targets, String rules)
             throws IOException {
         Files.createDirectories(dir);
