@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -94,15 +96,23 @@ class ObservabilityIT {
             Map.entry("os_fd_used", "gauge"),
             Map.entry("os_fd_limit", "gauge")));
 
-    /**
-     * Listed metrics a single member cannot have: per-peer series exist only with peers, as in
-     * etcd; the watcher gauges come with the watch service.
-     */
-    static final Set<String> ABSENT_ON_THIS_BRANCH = Set.of(
+    /** Per-peer series exist only with peers, as in etcd. */
+    static final Set<String> PEER_METRICS = Set.of(
             "etcd_network_peer_round_trip_time_seconds", "etcd_network_peer_sent_bytes_total",
             "etcd_network_peer_received_bytes_total", "etcd_network_peer_sent_failures_total",
-            "etcd_network_active_peers", "etcd_debugging_mvcc_watcher_total",
-            "etcd_debugging_mvcc_slow_watcher_total");
+            "etcd_network_active_peers");
+
+    /** Listed metrics the members cannot have here: the watcher gauges need the watch service. */
+    static final Set<String> ABSENT_ON_THIS_BRANCH = absent();
+
+    private static Set<String> absent() {
+        Set<String> absent = new HashSet<>(Set.of("etcd_debugging_mvcc_watcher_total",
+                "etcd_debugging_mvcc_slow_watcher_total"));
+        if (MEMBERS == 1) {
+            absent.addAll(PEER_METRICS);
+        }
+        return Set.copyOf(absent);
+    }
 
     /** gRPC services whose streams the dashboard counts, not served on this branch. */
     static final Set<String> SERVICES_ABSENT_ON_THIS_BRANCH =
@@ -119,12 +129,33 @@ class ObservabilityIT {
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("target"), "observability-");
+        List<String> peerUrls = new ArrayList<>();
         for (int i = 0; i < MEMBERS; i++) {
-            int metricsPort = MemberProcess.freePort();
-            metricsPorts.add(metricsPort);
-            members.add(MemberProcess.start(dir.resolve("member-" + i), List.of(
-                    "--listen-metrics-urls", "http://127.0.0.1:" + metricsPort,
-                    "--logger", "zap")));
+            peerUrls.add("http://127.0.0.1:" + MemberProcess.freePort());
+            metricsPorts.add(MemberProcess.freePort());
+        }
+        String initialCluster = String.join(",", java.util.stream.IntStream.range(0, MEMBERS)
+                .mapToObj(i -> "m" + i + "=" + peerUrls.get(i)).toList());
+        // Started side by side: each waits for its health, which needs a quorum of the others.
+        List<CompletableFuture<MemberProcess>> starting = new ArrayList<>();
+        for (int i = 0; i < MEMBERS; i++) {
+            List<String> flags = List.of("--name", "m" + i,
+                    "--listen-peer-urls", peerUrls.get(i),
+                    "--initial-advertise-peer-urls", peerUrls.get(i),
+                    "--initial-cluster", initialCluster,
+                    "--listen-metrics-urls", "http://127.0.0.1:" + metricsPorts.get(i),
+                    "--logger", "zap");
+            Path memberDir = dir.resolve("member-" + i);
+            starting.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return MemberProcess.start(memberDir, flags);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+        }
+        for (CompletableFuture<MemberProcess> member : starting) {
+            members.add(member.join());
         }
         etcd = RealEtcd.start();
         prometheus = PrometheusServer.start(dir.resolve("prometheus"),
@@ -298,9 +329,13 @@ class ObservabilityIT {
             assertThat(rule.get("health").getAsString()).as(rule.toString()).isEqualTo("ok");
             assertThat(rule.has("lastError")).as(rule.toString()).isFalse();
         }
-        // With every member up, a leader and nothing slow, no alert fires.
+        // With every member up, a leader and nothing slow, no alert fires. (Messages dropped while
+        // members of a cluster start may make etcdMembersDown pending, never firing: it needs
+        // ten minutes.)
         assertThat(rules).allSatisfy(rule -> assertThat(rule.get("state").getAsString())
-                .as(rule.get("name").getAsString()).isEqualTo("inactive"));
+                .as(rule.get("name").getAsString()).isIn(MEMBERS == 1 || !rule.get("name")
+                        .getAsString().equals("etcdMembersDown")
+                        ? List.of("inactive") : List.of("inactive", "pending")));
     }
 
     private static List<JsonObject> rules() throws Exception {
