@@ -143,11 +143,12 @@ run_shapes() {
         --label rep="$rep" ${shape_args[$i]} --max-duration "${duration_seconds}s" \
         >"$file" 2>"$out/logs/${members}m-$shape-$target-r$rep.err"; then
       jq -r --arg t "$target" --arg m "$members" --arg s "$shape" --arg r "$rep" \
-        '.primary as $p | (.summaries[] | select(.name == $p)) as $x
+        '.warnings as $w | .primary as $p | (.summaries[] | select(.name == $p)) as $x
          | "  rep \($r) \($t) \($m)m \($s): \($x.requestsPerSecond | floor) QPS, "
            + "p50 \(($x.percentiles[] | select(.percent == 50).seconds) * 1e3 | . * 100 | round / 100) ms, "
            + "p99 \(($x.percentiles[] | select(.percent == 99).seconds) * 1e3 | . * 100 | round / 100) ms, "
-           + "errors \($x.errorCount)"' "$file"
+           + "errors \($x.errorCount)"
+           + (if ($w | length) > 0 then "; warnings: \($w | join("; "))" else "" end)' "$file"
     else
       echo "  rep $rep $target ${members}m $shape: FAILED (see $out/logs/${members}m-$shape-$target-r$rep.err)"
       rm -f "$file"

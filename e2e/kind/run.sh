@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the end-to-end suite (e2e/src/test/java/io/etcetera/e2e/EtcdClusterIT.java) on a kind
-# cluster instead of the local harness. Needs docker, kind, kubectl, Java 17 and Maven.
+# cluster instead of the local harness. Needs docker, kind, kubectl, Java 17, Maven and openssl
+# (the TLS case makes its certificates). The S3 case needs an S3 server the member pods reach, so
+# it is skipped on kind.
 #   e2e/kind/run.sh            # members run etcd 3.4.23 (quay.io/coreos/etcd)
 #   MEMBER=etcetera e2e/kind/run.sh   # members run Etcetera's node image
 set -euo pipefail
@@ -26,6 +28,11 @@ kubectl config use-context "kind-$CLUSTER_NAME"
 kind load docker-image --name "$CLUSTER_NAME" "${images[@]}"
 kubectl apply -f crds/
 kubectl apply -f manifests/operator.yaml
+if [ "$MEMBER" = etcetera ]; then
+  # Etcetera's image restores snapshots with its own launcher (etcd snapshot restore ...).
+  kubectl -n etcetera-system set env deploy/etcetera-operator \
+    ETCETERA_OPERATOR_MEMBER_RESTORE_COMMAND=etcd,snapshot,restore
+fi
 kubectl -n etcetera-system rollout status deploy/etcetera-operator --timeout=180s
 
 # The suite's clusters live beside the operator, so a restoring member can mount the snapshot

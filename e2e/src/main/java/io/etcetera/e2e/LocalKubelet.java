@@ -111,7 +111,8 @@ public final class LocalKubelet implements AutoCloseable {
                 stop(name);
                 uids.put(name, pod.getMetadata().getUid());
                 String address = hosts.addressOf(dnsName(name, pod.getSpec().getSubdomain()));
-                processes.put(name, new PodProcess(pod, address, launcher, volumes, logs));
+                processes.put(name, new PodProcess(pod, address, launcher, volumes, logs,
+                        secret -> client.secrets().inNamespace(namespace).withName(secret).get()));
                 reportedReady.remove(name);
             }
             PodProcess process = processes.get(name);

@@ -55,16 +55,18 @@ public final class MemberLauncher {
                         "node/target/quarkus-app/quarkus-run.jar")), hostsFile);
     }
 
-    /** The member command line: the image's command word replaced, the args kept. */
+    /** The member command line: the image's {@code etcd} word replaced, the args kept. */
     public List<String> commandLine(List<String> command, List<String> args) {
         List<String> line = new ArrayList<>(List.of("unshare", "-m", "sh", "-c",
                 "mount --bind \"$0\" /etc/hosts && exec \"$@\"", hostsFile.toString()));
-        if (!command.isEmpty() && command.get(0).equals("etcd") && member.equals("etcetera")) {
-            line.addAll(List.of("java", "-Djdk.net.hosts.file=" + hostsFile,
-                    "-jar", nodeApp.toString()));
-            line.addAll(command.subList(1, command.size()));
-        } else {
-            line.addAll(command);
+        for (String word : command) {
+            // Also where a shell runs it later (the restore step's `sh -c ... exec "$@"`).
+            if (word.equals("etcd") && member.equals("etcetera")) {
+                line.addAll(List.of("java", "-Djdk.net.hosts.file=" + hostsFile,
+                        "-jar", nodeApp.toString()));
+            } else {
+                line.add(word);
+            }
         }
         line.addAll(args);
         return line;

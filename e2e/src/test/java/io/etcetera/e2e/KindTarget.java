@@ -28,11 +28,31 @@ final class KindTarget implements Target {
 
     @Override
     public String etcdctl(String cluster, String member, String... args) {
+        boolean tls = clientTlsSecret(cluster) != null;
         List<String> line = new ArrayList<>(List.of("kubectl", "-n", namespace, "exec", member,
-                "-c", "etcd", "--", "etcdctl", "--endpoints=http://" + member + "."
-                        + cluster + "-peers." + namespace + ".svc:2379"));
+                "-c", "etcd", "--", "etcdctl", "--endpoints=" + (tls ? "https" : "http") + "://"
+                        + member + "." + cluster + "-peers." + namespace + ".svc:2379"));
+        if (tls) {
+            // The member's own client Secret, mounted by the operator (see ClusterModel).
+            line.addAll(List.of("--cacert=/etc/etcd/tls/client/ca.crt",
+                    "--cert=/etc/etcd/tls/client/tls.crt", "--key=/etc/etcd/tls/client/tls.key"));
+        }
         line.addAll(List.of(args));
         return new String(Commands.run(line));
+    }
+
+    @Override
+    public String operatorMetrics() {
+        String pod = new String(Commands.run(List.of("kubectl", "-n", "etcetera-system", "get",
+                "pod", "-l", "app.kubernetes.io/name=etcetera-operator", "-o",
+                "jsonpath={.items[0].metadata.name}"))).trim();
+        return new String(Commands.run(List.of("kubectl", "get", "--raw",
+                "/api/v1/namespaces/etcetera-system/pods/" + pod + ":8080/proxy/metrics")));
+    }
+
+    @Override
+    public boolean podsReachTestJvm() {
+        return false;
     }
 
     @Override

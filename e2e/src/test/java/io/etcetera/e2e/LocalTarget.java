@@ -28,13 +28,20 @@ final class LocalTarget implements Target {
     private final KubernetesClient client;
     private final LocalKubelet kubelet;
     private final OperatorProcess operator;
+    private final MemberLauncher launcher;
+    private final Path root;
+    private final int operatorHttpPort;
 
     private LocalTarget(KubernetesMockServer server, KubernetesClient client,
-            LocalKubelet kubelet, OperatorProcess operator) {
+            LocalKubelet kubelet, OperatorProcess operator, MemberLauncher launcher, Path root,
+            int operatorHttpPort) {
         this.server = server;
         this.client = client;
         this.kubelet = kubelet;
         this.operator = operator;
+        this.launcher = launcher;
+        this.root = root;
+        this.operatorHttpPort = operatorHttpPort;
     }
 
     /** Held so the level sticks: the mock server logs every request at INFO otherwise. */
@@ -53,11 +60,12 @@ final class LocalTarget implements Target {
         // 127.<network>.x.y: a network per run, so concurrent runs on one machine do not collide.
         int network = 100 + new SplittableRandom(ProcessHandle.current().pid()).nextInt(150);
         var hosts = new HostsFile(root.resolve("hosts"), network);
-        var kubelet = new LocalKubelet(client, NAMESPACE, hosts,
-                MemberLauncher.fromSystemProperties(hosts.path()), root).start();
+        var launcher = MemberLauncher.fromSystemProperties(hosts.path());
+        var kubelet = new LocalKubelet(client, NAMESPACE, hosts, launcher, root).start();
         Map<String, String> properties = new HashMap<>();
+        int httpPort = freePort();
         properties.put("quarkus.operator-sdk.namespaces", NAMESPACE);
-        properties.put("quarkus.http.port", String.valueOf(freePort()));
+        properties.put("quarkus.http.port", String.valueOf(httpPort));
         properties.put("jdk.net.hosts.file", hosts.path().toString());
         properties.put("sun.net.inetaddr.ttl", "0");
         properties.put("sun.net.inetaddr.negative.ttl", "0");
@@ -66,13 +74,17 @@ final class LocalTarget implements Target {
         properties.put("etcetera.operator.progress-interval", "1s");
         properties.put("etcetera.operator.steady-interval", "3s");
         properties.put("etcetera.operator.call-timeout", "1s");
+        if (System.getProperty("e2e.member", "etcd").equals("etcetera")) {
+            // Etcetera's image restores with its own launcher: `etcd snapshot restore FILE ...`.
+            properties.put("etcetera.operator.member.restore-command", "etcd,snapshot,restore");
+        }
         Path kubeconfig = root.resolve("kubeconfig");
         OperatorProcess.writeKubeconfig(kubeconfig, "http://127.0.0.1:" + server.getPort(),
                 NAMESPACE);
         var operator = new OperatorProcess(Path.of(System.getProperty("e2e.operator.app",
                 "operator/target/quarkus-app/quarkus-run.jar")),
                 root.resolve("logs/operator.log"), kubeconfig, properties).start();
-        return new LocalTarget(server, client, kubelet, operator);
+        return new LocalTarget(server, client, kubelet, operator, launcher, root, httpPort);
     }
 
     @Override
@@ -87,11 +99,55 @@ final class LocalTarget implements Target {
 
     @Override
     public String etcdctl(String cluster, String member, String... args) {
-        String address = kubelet.addressOf(member, cluster + "-peers");
-        List<String> line = new ArrayList<>(List.of("etcdctl", "--dial-timeout=2s",
-                "--command-timeout=5s", "--endpoints=http://" + address + ":2379"));
-        line.addAll(List.of(args));
-        return new String(Commands.run(line));
+        String host = member + "." + cluster + "-peers." + NAMESPACE + ".svc";
+        kubelet.addressOf(member, cluster + "-peers");
+        String secret = clientTlsSecret(cluster);
+        List<String> words = new ArrayList<>(List.of("--dial-timeout=2s", "--command-timeout=5s",
+                "--endpoints=" + (secret != null ? "https" : "http") + "://" + host + ":2379"));
+        if (secret != null) {
+            Path dir = writeSecret(secret);
+            words.addAll(List.of("--cacert=" + dir.resolve("ca.crt"),
+                    "--cert=" + dir.resolve("tls.crt"), "--key=" + dir.resolve("tls.key")));
+        }
+        words.addAll(List.of(args));
+        // Through the launcher, so the pod's DNS name resolves (and TLS checks it) as in a pod.
+        return new String(Commands.run(launcher.commandLine(List.of("etcdctl"), words)));
+    }
+
+    @Override
+    public String operatorMetrics() {
+        var request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + operatorHttpPort + "/metrics")).build();
+        try {
+            return java.net.http.HttpClient.newHttpClient()
+                    .send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the operator's /metrics", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public boolean podsReachTestJvm() {
+        return true;
+    }
+
+    /** The files of a TLS Secret, as a pod mounting it sees them. */
+    private Path writeSecret(String name) {
+        Path dir = root.resolve("secrets").resolve(name);
+        var secret = client.secrets().inNamespace(NAMESPACE).withName(name).get();
+        try {
+            Files.createDirectories(dir);
+            for (var entry : secret.getData().entrySet()) {
+                Files.write(dir.resolve(entry.getKey()),
+                        java.util.Base64.getDecoder().decode(entry.getValue()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing secret " + name, e);
+        }
+        return dir;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.etcetera.e2e;
 
+import io.etcetera.operator.crd.EtcdCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -13,8 +14,24 @@ interface Target extends AutoCloseable {
 
     String namespace();
 
-    /** Runs etcdctl against one member's client port; returns its standard output. */
+    /**
+     * Runs etcdctl against one member's client port, over TLS with the client Secret's
+     * certificate when the cluster serves TLS; returns its standard output.
+     */
     String etcdctl(String cluster, String member, String... args);
+
+    /** The cluster's client TLS Secret, or null when its client port is plaintext. */
+    default String clientTlsSecret(String cluster) {
+        var spec = client().resources(EtcdCluster.class).inNamespace(namespace())
+                .withName(cluster).get().getSpec();
+        return spec.tls() == null ? null : spec.tls().clientSecret();
+    }
+
+    /** The operator's Prometheus text from its {@code /metrics}. */
+    String operatorMetrics();
+
+    /** False where the test JVM cannot serve S3 to member pods (kind, without e2e.s3.*). */
+    boolean podsReachTestJvm();
 
     /** SIGKILLs the member's process; with {@code wipeData} its data volume is emptied too. */
     void crash(String cluster, String member, boolean wipeData);

@@ -56,7 +56,11 @@ public final class ApplyBatch implements AutoCloseable {
     private final PendingWrites pendingVersions = new PendingWrites();
     private final PendingWrites pendingLeases = new PendingWrites();
     private final Cursor baseVersions;
-    private final Cursor baseLeases;
+    /**
+     * The lease family as stored, opened on first use: most batches never read it (only a lease
+     * revoke does), and a RocksDB iterator costs an allocation and a native call per batch.
+     */
+    private Cursor baseLeases;
     private final List<Event> events = new ArrayList<>();
     private long revision;
     private long compactRevision;
@@ -72,7 +76,6 @@ public final class ApplyBatch implements AutoCloseable {
         this.compactRevision = start.compactRevision();
         this.writes = backend.newWriteSet();
         this.baseVersions = backend.cursor(Family.KEY);
-        this.baseLeases = backend.cursor(Family.LEASE);
     }
 
     /** The newest revision, counting the requests applied so far in this batch. */
@@ -212,7 +215,9 @@ public final class ApplyBatch implements AutoCloseable {
     @Override
     public void close() {
         baseVersions.close();
-        baseLeases.close();
+        if (baseLeases != null) {
+            baseLeases.close();
+        }
         writes.close();
         store.endBatch();
     }
@@ -261,6 +266,9 @@ public final class ApplyBatch implements AutoCloseable {
     private List<byte[]> attachedKeys(long leaseId) {
         byte[] prefix = LeaseKey.prefix(leaseId);
         List<byte[]> keys = new ArrayList<>();
+        if (baseLeases == null) {
+            baseLeases = backend.cursor(Family.LEASE);
+        }
         Cursor cursor = new OverlayCursor(pendingLeases, baseLeases);
         for (cursor.seek(prefix); cursor.isValid(); cursor.next()) {
             byte[] key = cursor.key();

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code raft-loop} ({@link RaftLoop}): the Raft node, the WAL and snapshot files;
- *   <li>{@code server-loop} ({@link ServerLoop}): apply batches, expired leases, fatal errors,
+ *   <li>{@code server-loop} ({@link ServerLoop}): expired leases, fatal errors,
  *       stop, and the periodic sweep of deadlines;
  *   <li>{@code apply} ({@link FifoScheduler}, {@link Applier}): the store's writes, in log order;
  *   <li>{@code compactor} ({@link Compactor}): auto-compaction and physical compaction;

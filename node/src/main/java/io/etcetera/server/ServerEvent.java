@@ -15,7 +15,8 @@ sealed interface ServerEvent {
 
     /**
      * Committed entries (and a snapshot to install first, from a leader) of one Ready, to apply in
-     * order.
+     * order. The raft loop schedules it on the apply thread directly ({@link
+     * ServerLoop#offerApply}), the one event that skips the server loop's queue.
      */
     record Apply(Optional<Snapshot> snapshot, List<Entry> entries) implements ServerEvent {}
 

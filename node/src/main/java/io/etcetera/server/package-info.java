@@ -15,7 +15,7 @@
  *  gRPC I/O threads ──propose / read index──> [raft inbox] ──> raft-loop ──(WAL fsync)──┐
  *        ^                                                                               │
  *        │ answers                               committed entries                        v
- *        └──────── apply <──[FIFO]── server-loop <──[apply queue]─────────────────────────┘
+ *        └──────── apply <──[FIFO]────────────────────────────────────────────────────────┘
  *                    │ snapshot request (store flushed) ──> [raft inbox]
  *                    └ compaction applied ──> compactor ──(compaction proposals, leader only)
  * </pre>
@@ -23,8 +23,9 @@
  * <ul>
  *   <li>{@code raft-loop} ({@link io.etcetera.server.RaftLoop}) owns the RawNode, its
  *       MemoryStorage, the WAL and the snapshot files, and drains one bounded inbox;
- *   <li>{@code server-loop} ({@link io.etcetera.server.ServerLoop}) waits on apply batches,
- *       expired leases, fatal errors and stop, and sweeps deadlines every heartbeat;
+ *   <li>{@code server-loop} ({@link io.etcetera.server.ServerLoop}) waits on expired leases,
+ *       fatal errors and stop, and sweeps deadlines every heartbeat; apply batches go from the
+ *       raft loop straight to the apply thread (one thread hand-off less per write);
  *   <li>{@code apply} ({@link io.etcetera.server.FifoScheduler} running the {@link
  *       io.etcetera.server.Applier}) writes each Ready's entries to the store in one batch;
  *   <li>{@code compactor}, {@code maintenance} and {@code wal-preallocate} do the slow work no
@@ -32,8 +33,8 @@
  * </ul>
  *
  * Every queue between them is bounded; a full raft inbox refuses a request ({@code too many
- * requests}); the raft loop waits (with a timeout that watches for stop) when the server loop is
- * behind, and the server loop when the apply thread is.
+ * requests}); the raft loop waits (with a timeout that watches for stop) when the apply thread is
+ * behind.
  *
  * <h2>On disk</h2>
  *

@@ -73,9 +73,14 @@ public final class CompareTable {
                     || !(target.equals(ETCD) || target.equals(ETCETERA))) {
                 continue;
             }
-            byRowThenTarget.computeIfAbsent(members + "\t" + shape, key -> new LinkedHashMap<>())
-                    .computeIfAbsent(target, key -> new ArrayList<>())
-                    .add(run.primarySummary());
+            List<Summary> runsOfTarget = byRowThenTarget
+                    .computeIfAbsent(members + "\t" + shape, key -> new LinkedHashMap<>())
+                    .computeIfAbsent(target, key -> new ArrayList<>());
+            // A run that measured nothing (e.g. no watch event arrived) has no figures: its cell
+            // stays empty rather than showing a QPS of 0 and latencies of 0.
+            if (run.primarySummary().requestCount() > 0) {
+                runsOfTarget.add(run.primarySummary());
+            }
         }
         List<Row> rows = new ArrayList<>();
         byRowThenTarget.forEach((key, byTarget) -> {

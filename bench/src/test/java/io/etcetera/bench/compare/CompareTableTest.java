@@ -14,13 +14,18 @@ class CompareTableTest {
     /** A run whose primary summary has the given QPS and p50/p99 in milliseconds. */
     private static Report run(String target, int members, String shape, double qps,
             double p50Millis, double p99Millis) {
+        return run(target, members, shape, 1000, qps, p50Millis, p99Millis);
+    }
+
+    private static Report run(String target, int members, String shape, long requestCount,
+            double qps, double p50Millis, double p99Millis) {
         List<Summary.Percentile> percentiles = new ArrayList<>();
         for (double percent : Summary.PERCENTS) {
             double millis = percent == 50 ? p50Millis : percent == 99 ? p99Millis : 1;
             percentiles.add(new Summary.Percentile(percent, millis / 1e3));
         }
-        Summary summary = new Summary("put", 1000, 0, Map.of(), 1000 / qps, 0.1, 0.001, 0.01,
-                0.001, qps, percentiles, List.of());
+        Summary summary = new Summary("put", requestCount, 0, Map.of(), 1000 / qps, 0.1,
+                0.001, 0.01, 0.001, qps, percentiles, List.of());
         return new Report("put", Map.of("target", target, "members", Integer.toString(members),
                 "shape", shape), Map.of(), "put", List.of(summary), List.of());
     }
@@ -56,6 +61,19 @@ class CompareTableTest {
         assertThat(row.qpsRatio()).isNaN();
         assertThat(table.toMarkdown())
                 .contains("| 3 | range-s | 1+0 | 5000 | — | — | 1.00 | — | — | 2.00 | — | — |");
+    }
+
+    @Test
+    void aRunThatMeasuredNothingLeavesItsCellsEmpty() {
+        CompareTable table = CompareTable.of(List.of(
+                run("etcd", 1, "watch-latency", 5000, 1, 2),
+                run("etcetera", 1, "watch-latency", 0, 0, 0, 0)));
+
+        CompareTable.Row row = table.rows().get(0);
+
+        assertThat(row.etcetera().runCount()).isZero();
+        assertThat(table.toMarkdown()).contains(
+                "| 1 | watch-latency | 1+0 | 5000 | — | — | 1.00 | — | — | 2.00 | — | — |");
     }
 
     @Test

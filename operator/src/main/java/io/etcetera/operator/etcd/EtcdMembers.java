@@ -27,11 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Calls etcd members, one endpoint at a time, over the v3 gRPC API. Every unary call has
+ * Calls etcd members, one endpoint at a time, over the v3 gRPC API, in plaintext or TLS as the
+ * endpoint says. Every unary call has
  * {@code callTimeout}; a snapshot stream has {@code snapshotTimeout}. Failures become
  * {@link MemberCallException}s naming the call and the endpoint.
  *
- * <p>Thread-safe: channels are cached per endpoint authority in a concurrent map.
+ * <p>Thread-safe: channels are cached per endpoint authority and TLS material in a concurrent
+ * map.
  */
 public final class EtcdMembers implements AutoCloseable {
 
@@ -46,7 +48,7 @@ public final class EtcdMembers implements AutoCloseable {
         this.snapshotTimeout = snapshotTimeout;
     }
 
-    public MemberList list(URI endpoint) {
+    public MemberList list(MemberEndpoint endpoint) {
         try {
             MemberListResponse r = cluster(endpoint).memberList(
                     MemberListRequest.getDefaultInstance());
@@ -57,7 +59,7 @@ public final class EtcdMembers implements AutoCloseable {
         }
     }
 
-    public MemberStatus status(URI endpoint) {
+    public MemberStatus status(MemberEndpoint endpoint) {
         try {
             StatusResponse r = maintenance(endpoint, callTimeout)
                     .status(StatusRequest.getDefaultInstance());
@@ -69,7 +71,7 @@ public final class EtcdMembers implements AutoCloseable {
     }
 
     /** MemberAdd with isLearner; returns the new member's ID. */
-    public long addLearner(URI endpoint, URI peerUrl) {
+    public long addLearner(MemberEndpoint endpoint, URI peerUrl) {
         try {
             return cluster(endpoint).memberAdd(MemberAddRequest.newBuilder()
                     .addPeerURLs(peerUrl.toString()).setIsLearner(true).build())
@@ -79,7 +81,7 @@ public final class EtcdMembers implements AutoCloseable {
         }
     }
 
-    public void promote(URI endpoint, long memberId) {
+    public void promote(MemberEndpoint endpoint, long memberId) {
         try {
             ClientCalls.blockingUnaryCall(channel(endpoint), MemberPromote.METHOD,
                     CallOptions.DEFAULT.withDeadlineAfter(callTimeout.toMillis(),
@@ -90,7 +92,7 @@ public final class EtcdMembers implements AutoCloseable {
         }
     }
 
-    public void remove(URI endpoint, long memberId) {
+    public void remove(MemberEndpoint endpoint, long memberId) {
         try {
             cluster(endpoint).memberRemove(
                     MemberRemoveRequest.newBuilder().setID(memberId).build());
@@ -101,7 +103,7 @@ public final class EtcdMembers implements AutoCloseable {
     }
 
     /** MoveLeader must be sent to the current leader; etcd refuses it elsewhere. */
-    public void moveLeader(URI leaderEndpoint, long transfereeId) {
+    public void moveLeader(MemberEndpoint leaderEndpoint, long transfereeId) {
         try {
             maintenance(leaderEndpoint, callTimeout).moveLeader(MoveLeaderRequest.newBuilder()
                     .setTargetID(transfereeId).build());
@@ -116,7 +118,7 @@ public final class EtcdMembers implements AutoCloseable {
      * discard what it wrote when this throws. The revision is the member's just before the stream
      * began (etcd 3.4 leaves the stream's header empty): the snapshot holds at least that one.
      */
-    public SnapshotResult snapshot(URI endpoint, OutputStream out) {
+    public SnapshotResult snapshot(MemberEndpoint endpoint, OutputStream out) {
         TrailingDigest digest = new TrailingDigest();
         long revision = status(endpoint).revision();
         try {
@@ -136,7 +138,7 @@ public final class EtcdMembers implements AutoCloseable {
             throw fail("Snapshot", endpoint, e);
         }
         if (!digest.matches()) {
-            throw new SnapshotCorruptException(endpoint, digest.totalBytes());
+            throw new SnapshotCorruptException(endpoint.url(), digest.totalBytes());
         }
         return new SnapshotResult(revision, digest.totalBytes(), digest.fileSha256());
     }
@@ -146,44 +148,45 @@ public final class EtcdMembers implements AutoCloseable {
      * call resolves its name again: a new Pod's DNS record appears only after the Pod got an
      * address, and gRPC's own re-resolution backs off for many seconds.
      */
-    private MemberCallException fail(String call, URI endpoint, RuntimeException e) {
+    private MemberCallException fail(String call, MemberEndpoint endpoint, RuntimeException e) {
         if (Status.fromThrowable(e).getCode() == Status.Code.UNAVAILABLE) {
-            ManagedChannel dropped = channels.remove(authority(endpoint));
+            ManagedChannel dropped = channels.remove(endpoint.channelKey());
             if (dropped != null) {
                 dropped.shutdownNow();
             }
         }
-        return new MemberCallException(call, endpoint, e);
+        return new MemberCallException(call, endpoint.url(), e);
     }
 
-    private static String authority(URI endpoint) {
-        return endpoint.getHost() + ":" + endpoint.getPort();
-    }
-
-    private ClusterGrpc.ClusterBlockingStub cluster(URI endpoint) {
+    private ClusterGrpc.ClusterBlockingStub cluster(MemberEndpoint endpoint) {
         return ClusterGrpc.newBlockingStub(channel(endpoint))
                 .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private MaintenanceGrpc.MaintenanceBlockingStub maintenance(URI endpoint, Duration deadline) {
+    private MaintenanceGrpc.MaintenanceBlockingStub maintenance(MemberEndpoint endpoint,
+            Duration deadline) {
         return MaintenanceGrpc.newBlockingStub(channel(endpoint))
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private ManagedChannel channel(URI endpoint) {
-        String authority = authority(endpoint);
-        ManagedChannel cached = channels.get(authority);
+    private ManagedChannel channel(MemberEndpoint endpoint) {
+        String key = endpoint.channelKey();
+        ManagedChannel cached = channels.get(key);
         if (cached != null) {
             return cached;
         }
         if (channels.size() >= CHANNELS_MAX) {
             close();
         }
-        return channels.computeIfAbsent(authority, a -> NettyChannelBuilder
-                .forAddress(endpoint.getHost(), endpoint.getPort())
-                .usePlaintext()
-                .maxInboundMessageSize(Integer.MAX_VALUE)
-                .build());
+        return channels.computeIfAbsent(key, k -> {
+            URI url = endpoint.url();
+            var builder = NettyChannelBuilder.forAddress(url.getHost(), url.getPort())
+                    .maxInboundMessageSize(Integer.MAX_VALUE);
+            // The member's certificate must name the host dialled (its stable DNS name).
+            endpoint.tls().ifPresentOrElse(tls -> builder.sslContext(tls.sslContext()),
+                    builder::usePlaintext);
+            return builder.build();
+        });
     }
 
     /** Closes every channel; later calls open new ones. */

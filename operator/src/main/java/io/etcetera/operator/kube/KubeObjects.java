@@ -4,6 +4,7 @@ import io.etcetera.operator.model.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -11,13 +12,14 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Applies and deletes the objects a cluster needs. An applied object carries the digest of its
- * desired form in an annotation; it is updated only when that digest changes, so steady-state
- * passes write nothing.
+ * Applies and deletes the objects a cluster needs, and reads the Secrets it names. An applied
+ * object carries the digest of its desired form in an annotation; it is updated only when that
+ * digest changes, so steady-state passes write nothing.
  */
 public final class KubeObjects {
 
@@ -79,6 +81,27 @@ public final class KubeObjects {
     public List<PersistentVolumeClaim> claims(String namespace, String cluster) {
         return client.persistentVolumeClaims().inNamespace(namespace)
                 .withLabels(Labels.selector(cluster)).list().getItems();
+    }
+
+    /**
+     * The decoded value of {@code key} in Secret {@code name} ({@code data}, else
+     * {@code stringData}).
+     *
+     * @throws IllegalArgumentException naming the secret and key when either is missing
+     */
+    public byte[] secretValue(String namespace, String name, String key) {
+        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+        if (secret == null) {
+            throw new IllegalArgumentException("secret " + name + " not found in " + namespace);
+        }
+        if (secret.getData() != null && secret.getData().containsKey(key)) {
+            return Base64.getDecoder().decode(secret.getData().get(key));
+        }
+        if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
+            return secret.getStringData().get(key).getBytes(StandardCharsets.UTF_8);
+        }
+        throw new IllegalArgumentException("secret " + namespace + "/" + name + " has no key "
+                + key);
     }
 
     private static String digest(HasMetadata object) {

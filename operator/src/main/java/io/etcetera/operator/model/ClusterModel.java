@@ -1,10 +1,12 @@
 package io.etcetera.operator.model;
 
+import io.etcetera.operator.crd.Bootstrap;
 import io.etcetera.operator.crd.EtcdCluster;
-import io.etcetera.operator.crd.VolumeLocation;
+import io.etcetera.operator.crd.S3Location;
 import io.etcetera.operator.crd.VolumeReclaimPolicy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -22,6 +24,8 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +45,14 @@ public final class ClusterModel {
     public static final String DATA_DIR = DATA_MOUNT + "/data";
     public static final String RESTORE_MOUNT = "/var/lib/etcetera/restore";
     public static final int METRICS_PORT = 8080;
+    /** Name of the fetched S3 object in the restore volume. */
+    public static final String S3_RESTORE_FILE = "snapshot.db";
     private static final String TLS_MOUNT = "/etc/etcd/tls";
+    /** SHA-256 of an empty body: the payload of a GET. */
+    private static final String EMPTY_PAYLOAD_SHA256 =
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    private static final String ACCESS_KEY_ENV = "S3_ACCESS_KEY_ID";
+    private static final String SECRET_KEY_ENV = "S3_SECRET_ACCESS_KEY";
 
     private final EtcdCluster cluster;
     private final ResolvedSpec spec;
@@ -124,8 +135,9 @@ public final class ClusterModel {
 
     /**
      * The Pod of {@code member}, started with {@code initial} as its initial cluster. When
-     * {@code restore} is true an init container first restores the data dir from the bootstrap
-     * snapshot, unless the data dir already exists (a restarted pod keeps its data).
+     * {@code restore} is true init containers first restore the data dir from the bootstrap
+     * snapshot (fetched from S3 first when it lives there), unless the data dir already exists (a
+     * restarted pod keeps its data).
      */
     public Pod pod(MemberName member, InitialCluster initial, boolean restore) {
         var meta = metadata(member.value());
@@ -142,12 +154,18 @@ public final class ClusterModel {
         addTlsVolume("peer", spec.tls().peerSecret(), volumes, mounts);
         List<Container> initContainers = new ArrayList<>();
         if (restore) {
-            VolumeLocation from = spec.restoreFrom().orElseThrow(
-                    () -> new IllegalStateException("restore without bootstrap.fromSnapshot"));
-            volumes.add(new VolumeBuilder().withName("restore").withNewPersistentVolumeClaim()
-                    .withClaimName(from.claimName()).withReadOnly(true)
-                    .endPersistentVolumeClaim().build());
-            initContainers.add(restoreContainer(member, initial, from, mounts));
+            Bootstrap from = spec.restoreFrom().orElseThrow(
+                    () -> new IllegalStateException("restore without a bootstrap source"));
+            volumes.add(restoreVolume(from));
+            List<VolumeMount> restoreMounts = new ArrayList<>(mounts);
+            restoreMounts.add(new VolumeMountBuilder().withName("restore")
+                    .withMountPath(RESTORE_MOUNT).withReadOnly(from.fromS3() == null).build());
+            String file = RESTORE_MOUNT + "/" + (from.fromS3() != null ? S3_RESTORE_FILE
+                    : from.fromSnapshot().path());
+            if (from.fromS3() != null) {
+                initContainers.add(s3FetchContainer(from.fromS3(), file, restoreMounts));
+            }
+            initContainers.add(restoreContainer(member, initial, file, restoreMounts));
         }
         return new PodBuilder()
                 .withMetadata(meta)
@@ -188,31 +206,84 @@ public final class ClusterModel {
                 .build();
     }
 
-    private Container restoreContainer(MemberName member, InitialCluster initial,
-            VolumeLocation from, List<VolumeMount> mounts) {
-        List<String> command = new ArrayList<>();
-        command.add("sh");
-        command.add("-c");
-        // NB: restore tools refuse an existing data dir; a pod re-created later keeps its data.
-        command.add("[ -e \"$0\" ] || exec \"$@\"");
-        command.add(DATA_DIR);
+    private Container restoreContainer(MemberName member, InitialCluster initial, String file,
+            List<VolumeMount> restoreMounts) {
+        List<String> command = new ArrayList<>(unlessDataDirExists());
         command.addAll(commands.restore());
-        command.add(RESTORE_MOUNT + "/" + from.path());
+        command.add(file);
         command.addAll(List.of(
                 "--name", member.value(),
                 "--initial-cluster", initial.flagValue(),
                 "--initial-cluster-token", MemberFlags.clusterToken(urls(member)),
                 "--initial-advertise-peer-urls", urls(member).peerUrl().toString(),
                 "--data-dir", DATA_DIR));
-        List<VolumeMount> restoreMounts = new ArrayList<>(mounts);
-        restoreMounts.add(new VolumeMountBuilder().withName("restore")
-                .withMountPath(RESTORE_MOUNT).withReadOnly(true).build());
         return new ContainerBuilder()
                 .withName("restore")
                 .withImage(spec.image())
                 .withCommand(command)
                 .withVolumeMounts(restoreMounts)
                 .build();
+    }
+
+    /**
+     * Fetches the bootstrap object with curl's Signature V4 into {@code file}. The credentials
+     * reach curl as {@code $(VAR)} references the kubelet expands from Secret-backed variables,
+     * so they are never written into the Pod spec.
+     */
+    private Container s3FetchContainer(S3Location from, String file,
+            List<VolumeMount> restoreMounts) {
+        List<String> command = new ArrayList<>(unlessDataDirExists());
+        command.addAll(List.of("curl", "--fail", "--silent", "--show-error",
+                "--aws-sigv4", "aws:amz:" + from.regionOrDefault() + ":s3",
+                // S3 requires the payload hash header; curl before 8.x does not send it itself.
+                "--header", "x-amz-content-sha256: " + EMPTY_PAYLOAD_SHA256,
+                "--user", "$(" + ACCESS_KEY_ENV + "):$(" + SECRET_KEY_ENV + ")",
+                "--output", file, s3ObjectUrl(from)));
+        return new ContainerBuilder()
+                .withName("fetch")
+                .withImage(commands.s3FetchImage())
+                .withCommand(command)
+                .withEnv(secretEnv(ACCESS_KEY_ENV, from.credentialsSecret(),
+                                S3Location.ACCESS_KEY_ID),
+                        secretEnv(SECRET_KEY_ENV, from.credentialsSecret(),
+                                S3Location.SECRET_ACCESS_KEY))
+                .withVolumeMounts(restoreMounts)
+                .build();
+    }
+
+    /** Path-style URL of the object, each path segment percent-encoded where it must be. */
+    static String s3ObjectUrl(S3Location from) {
+        URI endpoint = URI.create(from.endpoint());
+        try {
+            return new URI(endpoint.getScheme(), endpoint.getRawAuthority(),
+                    "/" + from.bucket() + "/" + from.key(), null, null).toASCIIString();
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("bootstrap.fromS3 names no valid object URL: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code sh -c} prefix that runs the rest only while the data dir is absent: restore tools
+     * refuse an existing data dir, and a pod re-created later keeps its data.
+     */
+    private static List<String> unlessDataDirExists() {
+        return List.of("sh", "-c", "[ -e \"$0\" ] || exec \"$@\"", DATA_DIR);
+    }
+
+    private static EnvVar secretEnv(String name, String secret, String key) {
+        return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef()
+                .withName(secret).withKey(key).endSecretKeyRef().endValueFrom().build();
+    }
+
+    private static Volume restoreVolume(Bootstrap from) {
+        if (from.fromS3() != null) {
+            return new VolumeBuilder().withName("restore").withNewEmptyDir().endEmptyDir()
+                    .build();
+        }
+        return new VolumeBuilder().withName("restore").withNewPersistentVolumeClaim()
+                .withClaimName(from.fromSnapshot().claimName()).withReadOnly(true)
+                .endPersistentVolumeClaim().build();
     }
 
     private void addTlsVolume(String kind, String secret, List<Volume> volumes,

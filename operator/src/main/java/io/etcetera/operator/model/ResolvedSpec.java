@@ -1,11 +1,11 @@
 package io.etcetera.operator.model;
 
+import io.etcetera.operator.crd.Bootstrap;
 import io.etcetera.operator.crd.EtcdClusterSpec;
 import io.etcetera.operator.crd.MemberOptions;
 import io.etcetera.operator.crd.PodTemplate;
 import io.etcetera.operator.crd.SnapshotSchedule;
 import io.etcetera.operator.crd.TlsSpec;
-import io.etcetera.operator.crd.VolumeLocation;
 import io.etcetera.operator.crd.VolumeReclaimPolicy;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.Optional;
@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * An {@link EtcdClusterSpec} with every default applied, so no caller meets a {@code null}.
  *
- * <p>Invariant: {@code size >= 1}, {@code unhealthyMemberGraceSeconds >= 0}.
+ * <p>Invariant: {@code size >= 1}, {@code unhealthyMemberGraceSeconds >= 0}; a present
+ * {@code restoreFrom} names exactly one source (a claim file or an S3 object).
  */
 public record ResolvedSpec(
         int size,
@@ -26,7 +27,7 @@ public record ResolvedSpec(
         MemberOptions options,
         TlsSpec tls,
         Optional<SnapshotSchedule> snapshots,
-        Optional<VolumeLocation> restoreFrom,
+        Optional<Bootstrap> restoreFrom,
         int unhealthyMemberGraceSeconds,
         boolean paused) {
 
@@ -42,6 +43,12 @@ public record ResolvedSpec(
         if (unhealthyMemberGraceSeconds < 0) {
             throw new IllegalArgumentException(
                     "unhealthyMemberGraceSeconds(" + unhealthyMemberGraceSeconds + ") < 0");
+        }
+        boolean oneSource = restoreFrom.map(b -> (b.fromSnapshot() == null) != (b.fromS3() == null))
+                .orElse(true);
+        if (!oneSource) {
+            throw new IllegalArgumentException(
+                    "bootstrap needs exactly one of fromSnapshot or fromS3");
         }
     }
 
@@ -64,9 +71,10 @@ public record ResolvedSpec(
                         : new PodTemplate(null, null, null, null, null),
                 s.options() != null ? s.options()
                         : new MemberOptions(null, null, null, null, null, null),
-                s.tls() != null ? s.tls() : new TlsSpec(null, null),
+                s.tls() != null ? s.tls() : new TlsSpec(null, null, null),
                 Optional.ofNullable(s.snapshots()).filter(p -> p.schedule() != null),
-                Optional.ofNullable(s.bootstrap()).map(b -> b.fromSnapshot()),
+                Optional.ofNullable(s.bootstrap())
+                        .filter(b -> b.fromSnapshot() != null || b.fromS3() != null),
                 s.unhealthyMemberGraceSeconds() != null ? s.unhealthyMemberGraceSeconds()
                         : DEFAULT_GRACE_SECONDS,
                 Boolean.TRUE.equals(s.paused()));

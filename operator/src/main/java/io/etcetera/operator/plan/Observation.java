@@ -10,9 +10,9 @@ import java.util.Optional;
  *
  * @param members every member known from any source, by ordinal
  * @param membershipKnown some voter answered MemberList, so {@code id}/{@code learner} are current
- * @param bootstrapped the cluster has existed before (prior status names members or a claim
- * exists);
- *     a cluster that has never been bootstrapped may be, one that has must never be again
+ * @param bootstrapped the cluster has existed before: a member answered once (the prior status has
+ *     a cluster ID), a member Pod exists, or more than one claim does; a cluster that has never
+ *     been bootstrapped may be, one that has must never be again
  * @param nextOrdinal the ordinal a new member gets; above every ordinal ever used
  *
  * <p>Invariants: every ordinal is below {@code nextOrdinal}; when membership is known some voter

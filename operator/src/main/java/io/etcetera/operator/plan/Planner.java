@@ -13,8 +13,8 @@ import java.util.Optional;
  * Chooses the next step for one cluster. Stateless and pure; rules in priority order:
  * <ol>
  *   <li>paused: wait;
- *   <li>membership unknown: bootstrap a never-bootstrapped cluster, else restart members that have
- *       a volume but no Pod, else wait (Degraded);
+ *   <li>membership unknown: bootstrap a never-bootstrapped cluster (or finish an interrupted
+ *       bootstrap), else restart members that have a volume but no Pod, else wait (Degraded);
  * <li>housekeeping that cannot cost quorum: create missing Pods of listed members, delete Pods and
  *       claims of members etcd no longer lists;
  *   <li>quorum lost: wait (Degraded) — no membership change can commit, and none would be safe;
@@ -69,6 +69,13 @@ public final class Planner {
     private static Step withoutMembership(Desired desired, Observation observed, Instant now) {
         if (!observed.bootstrapped() && observed.members().isEmpty()) {
             return new Step.Bootstrap(observed.nextMember(desired.cluster()),
+                    desired.restoreFromSnapshot());
+        }
+        if (!observed.bootstrapped() && observed.members().size() == 1
+                && !observed.members().get(0).podExists()) {
+            // A Bootstrap interrupted between its claim and its Pod: finish it. Were the claim
+            // to hold data after all, the member ignores the new-cluster flags and keeps it.
+            return new Step.Bootstrap(observed.members().get(0).name(),
                     desired.restoreFromSnapshot());
         }
         List<MemberName> known = observed.members().stream()

@@ -4,6 +4,7 @@ import io.etcetera.operator.crd.EtcdClusterStatus;
 import io.etcetera.operator.etcd.EtcdMember;
 import io.etcetera.operator.etcd.EtcdMembers;
 import io.etcetera.operator.etcd.MemberCallException;
+import io.etcetera.operator.etcd.MemberEndpoint;
 import io.etcetera.operator.etcd.MemberList;
 import io.etcetera.operator.etcd.MemberStatus;
 import io.etcetera.operator.kube.KubeObjects;
@@ -17,7 +18,6 @@ import io.etcetera.operator.plan.Observation;
 import io.etcetera.operator.plan.ObservedMember;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import java.net.URI;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -47,6 +47,7 @@ final class ClusterObserver {
 
     ClusterPass observe(ClusterModel model, MemberCommands commands, EtcdClusterStatus prior) {
         String cluster = model.name();
+        MemberEndpoints endpoints = MemberEndpoints.load(kube, model.namespace(), model.spec());
         Map<MemberName, Pod> pods = new HashMap<>();
         for (Pod pod : kube.pods(model.namespace(), cluster)) {
             MemberName name = MemberName.parse(cluster, pod.getMetadata().getName());
@@ -73,7 +74,7 @@ final class ClusterObserver {
                 }
             });
         }
-        Optional<MemberList> list = memberList(model, known, prior);
+        Optional<MemberList> list = memberList(model, endpoints, known, prior);
         Map<MemberName, EtcdMember> listed = new HashMap<>();
         list.ifPresent(l -> l.members().forEach(m -> {
             MemberName name = m.peerUrls().isEmpty() ? null
@@ -86,7 +87,7 @@ final class ClusterObserver {
         Map<MemberName, MemberStatus> statuses = new HashMap<>();
         for (MemberName name : known) {
             if (pods.containsKey(name)) {
-                status(model.urls(name).clientUrl()).ifPresent(s -> statuses.put(name, s));
+                status(endpoints.of(name)).ifPresent(s -> statuses.put(name, s));
             }
         }
         String hash = TemplateHash.of(model.spec(), commands);
@@ -98,21 +99,23 @@ final class ClusterObserver {
         int maxOrdinal = known.stream().mapToInt(MemberName::ordinal).max().orElse(-1);
         int nextOrdinal = Math.max(maxOrdinal + 1,
                 prior != null && prior.nextMemberOrdinal() != null ? prior.nextMemberOrdinal() : 0);
-        boolean bootstrapped = !claims.isEmpty() || prior != null && prior.clusterId() != null;
+        // One claim without a Pod is a Bootstrap interrupted before its Pod was created.
+        boolean bootstrapped = claims.size() > 1 || !pods.isEmpty()
+                || prior != null && prior.clusterId() != null;
         boolean membershipKnown = list.isPresent()
                 && observed.stream().anyMatch(ObservedMember::voter);
         Map<String, Long> revisions = new HashMap<>();
         statuses.forEach((name, s) -> revisions.put(name.value(), s.revision()));
-        Optional<URI> callEndpoint = observed.stream()
+        Optional<MemberEndpoint> callEndpoint = observed.stream()
                 .filter(m -> m.voter() && m.reachable())
                 .sorted((a, b) -> Boolean.compare(b.leader(), a.leader()))
-                .map(m -> model.urls(m.name()).clientUrl()).findFirst();
+                .map(m -> endpoints.of(m.name())).findFirst();
         return new ClusterPass(model, new Observation(observed, membershipKnown, bootstrapped,
-                nextOrdinal), list, revisions, callEndpoint);
+                nextOrdinal), list, revisions, endpoints, callEndpoint);
     }
 
-    private Optional<MemberList> memberList(ClusterModel model, Set<MemberName> known,
-            EtcdClusterStatus prior) {
+    private Optional<MemberList> memberList(ClusterModel model, MemberEndpoints endpoints,
+            Set<MemberName> known, EtcdClusterStatus prior) {
         Set<MemberName> order = new LinkedHashSet<>();
         if (prior != null && prior.leader() != null) {
             MemberName leader = MemberName.parse(model.name(), prior.leader());
@@ -123,7 +126,7 @@ final class ClusterObserver {
         order.addAll(known);
         for (MemberName name : order) {
             try {
-                return Optional.of(members.list(model.urls(name).clientUrl()));
+                return Optional.of(members.list(endpoints.of(name)));
             } catch (MemberCallException e) {
                 LOG.debugf("member list from %s: %s", name, e.getMessage());
             }
@@ -131,7 +134,7 @@ final class ClusterObserver {
         return Optional.empty();
     }
 
-    private Optional<MemberStatus> status(URI endpoint) {
+    private Optional<MemberStatus> status(MemberEndpoint endpoint) {
         try {
             return Optional.of(members.status(endpoint));
         } catch (MemberCallException e) {

@@ -65,7 +65,7 @@ public class EtcdClusterReconciler implements Reconciler<EtcdCluster> {
         this.metrics = metrics;
         this.config = config;
         this.commands = new MemberCommands(config.member().command(),
-                config.member().restoreCommand());
+                config.member().restoreCommand(), config.member().s3FetchImage());
         this.clock = clock;
     }
 

@@ -5,9 +5,10 @@ import io.etcetera.operator.crd.EtcdCluster;
 import io.etcetera.operator.crd.EtcdSnapshot;
 import io.etcetera.operator.crd.MemberStatus;
 import io.etcetera.operator.etcd.EtcdMembers;
+import io.etcetera.operator.etcd.MemberEndpoint;
 import io.etcetera.operator.kube.EventRecorder;
+import io.etcetera.operator.kube.KubeObjects;
 import io.etcetera.operator.model.MemberName;
-import io.etcetera.operator.model.MemberUrls;
 import io.etcetera.operator.model.ResolvedSpec;
 import io.etcetera.operator.status.SnapshotStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,7 +18,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +34,7 @@ import java.util.Comparator;
 public class EtcdSnapshotReconciler implements Reconciler<EtcdSnapshot> {
 
     private final KubernetesClient client;
+    private final KubeObjects kube;
     private final EtcdMembers members;
     private final SnapshotStores stores;
     private final EventRecorder events;
@@ -43,6 +44,7 @@ public class EtcdSnapshotReconciler implements Reconciler<EtcdSnapshot> {
     public EtcdSnapshotReconciler(KubernetesClient client, EtcdMembers members,
             OperatorConfig config, OperatorMetrics metrics, InstantSource clock) {
         this.client = client;
+        this.kube = new KubeObjects(client);
         this.members = members;
         this.stores = new SnapshotStores(client, Path.of(config.snapshotVolumeRoot()), clock);
         this.events = new EventRecorder(client);
@@ -59,9 +61,8 @@ public class EtcdSnapshotReconciler implements Reconciler<EtcdSnapshot> {
         Instant started = clock.instant();
         EtcdCluster cluster = findCluster(snapshot);
         MemberName member = pickMember(cluster);
-        var spec = ResolvedSpec.of(cluster.getSpec());
-        URI endpoint = new MemberUrls(member, cluster.getMetadata().getNamespace(),
-                spec.clientTls(), spec.peerTls()).clientUrl();
+        MemberEndpoint endpoint = MemberEndpoints.load(kube, cluster.getMetadata().getNamespace(),
+                ResolvedSpec.of(cluster.getSpec())).of(member);
         var destination = snapshot.getSpec().destination();
         SnapshotStore store = stores.open(destination, snapshot.getMetadata().getNamespace());
         var stored = store.write(SnapshotStores.pathFor(destination,

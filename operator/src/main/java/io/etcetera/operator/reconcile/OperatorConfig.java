@@ -1,5 +1,6 @@
 package io.etcetera.operator.reconcile;
 
+import io.etcetera.operator.model.MemberCommands;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -44,5 +45,9 @@ public interface OperatorConfig {
         /** The image's restore command ({@code etcdctl snapshot restore}'s arguments follow). */
         @WithDefault("etcdctl,snapshot,restore")
         List<String> restoreCommand();
+
+        /** Image with sh and curl that fetches a bootstrap snapshot from S3. */
+        @WithDefault(MemberCommands.DEFAULT_S3_FETCH_IMAGE)
+        String s3FetchImage();
     }
 }

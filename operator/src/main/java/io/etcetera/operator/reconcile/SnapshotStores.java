@@ -6,23 +6,22 @@ import io.etcetera.operator.backup.SnapshotStore;
 import io.etcetera.operator.backup.VolumeStore;
 import io.etcetera.operator.crd.S3Location;
 import io.etcetera.operator.crd.SnapshotDestination;
-import io.fabric8.kubernetes.api.model.Secret;
+import io.etcetera.operator.kube.KubeObjects;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.Base64;
 
 /** Opens the store a destination names; S3 credentials come from the named Secret. */
 final class SnapshotStores {
 
-    private final KubernetesClient client;
+    private final KubeObjects kube;
     private final Path volumeRoot;
     private final InstantSource clock;
 
     SnapshotStores(KubernetesClient client, Path volumeRoot, InstantSource clock) {
-        this.client = client;
+        this.kube = new KubeObjects(client);
         this.volumeRoot = volumeRoot;
         this.clock = clock;
     }
@@ -35,15 +34,10 @@ final class SnapshotStores {
             return new VolumeStore(volumeRoot, destination.volume().claimName());
         }
         S3Location s3 = destination.s3();
-        Secret secret = client.secrets().inNamespace(namespace)
-                .withName(s3.credentialsSecret()).get();
-        if (secret == null) {
-            throw new IllegalArgumentException("credentials secret " + s3.credentialsSecret()
-                    + " not found in " + namespace);
-        }
         return new S3Store(URI.create(s3.endpoint()), s3.bucket(),
-                new SigV4(value(secret, "accessKeyId"), value(secret, "secretAccessKey"),
-                        s3.region() != null ? s3.region() : "us-east-1"), clock);
+                new SigV4(credential(namespace, s3, S3Location.ACCESS_KEY_ID),
+                        credential(namespace, s3, S3Location.SECRET_ACCESS_KEY),
+                        s3.regionOrDefault()), clock);
     }
 
     /** The path or key under which {@code destination} keeps a snapshot named {@code name}. */
@@ -53,15 +47,8 @@ final class SnapshotStores {
         return SnapshotStore.pathFor(base, name);
     }
 
-    private static String value(Secret secret, String key) {
-        if (secret.getData() != null && secret.getData().containsKey(key)) {
-            return new String(Base64.getDecoder().decode(secret.getData().get(key)),
-                    StandardCharsets.UTF_8);
-        }
-        if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
-            return secret.getStringData().get(key);
-        }
-        throw new IllegalArgumentException("secret " + secret.getMetadata().getName()
-                + " has no key " + key);
+    private String credential(String namespace, S3Location s3, String key) {
+        return new String(kube.secretValue(namespace, s3.credentialsSecret(), key),
+                StandardCharsets.UTF_8);
     }
 }

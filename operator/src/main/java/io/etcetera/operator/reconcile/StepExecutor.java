@@ -3,6 +3,7 @@ package io.etcetera.operator.reconcile;
 import io.etcetera.operator.crd.VolumeReclaimPolicy;
 import io.etcetera.operator.etcd.EtcdMember;
 import io.etcetera.operator.etcd.EtcdMembers;
+import io.etcetera.operator.etcd.MemberEndpoint;
 import io.etcetera.operator.kube.KubeObjects;
 import io.etcetera.operator.model.ClusterModel;
 import io.etcetera.operator.model.InitialCluster;
@@ -46,7 +47,7 @@ final class StepExecutor {
         } else if (step instanceof Step.PromoteLearner p) {
             members.promote(endpoint(pass), p.id());
         } else if (step instanceof Step.MoveLeader m) {
-            members.moveLeader(model.urls(m.from()).clientUrl(), m.toId());
+            members.moveLeader(pass.endpoints().of(m.from()), m.toId());
         } else if (step instanceof Step.RemoveMember r) {
             removeIfListed(pass, r.id());
         } else if (step instanceof Step.ReplaceMember r) {
@@ -75,7 +76,7 @@ final class StepExecutor {
         return pass.memberList().map(l -> l.members()).orElse(List.of());
     }
 
-    private static URI endpoint(ClusterPass pass) {
+    private static MemberEndpoint endpoint(ClusterPass pass) {
         return pass.callEndpoint().orElseThrow(
                 () -> new IllegalStateException("membership change planned without a reachable "
                         + "voter: the planner must only plan one when membership is known"));

@@ -15,28 +15,30 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A minimal S3-compatible server for tests (no real one can run on this machine): path-style
- * PUT, GET and DELETE of objects kept in memory. It rejects a request whose Signature V4 does not
+ * PUT, GET and DELETE of objects kept in memory (also used by e2e, whose restore init container
+ * fetches with curl's {@code --aws-sigv4}). It rejects a request whose Signature V4 does not
  * verify with its one credential (403) and a body whose SHA-256 differs from the signed
  * {@code x-amz-content-sha256} (400), as S3 does. Signatures are recomputed with {@link SigV4},
  * itself checked against AWS's published example in {@link SigV4Test}.
  */
-final class S3TestServer implements AutoCloseable {
+public final class S3TestServer implements AutoCloseable {
 
-    static final String ACCESS_KEY = "test-access";
-    static final String SECRET_KEY = "test-secret";
+    public static final String ACCESS_KEY = "test-access";
+    public static final String SECRET_KEY = "test-secret";
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+    /** Objects by path ({@code /bucket/key}). */
+    public final Map<String, byte[]> objects = new ConcurrentHashMap<>();
     private final HttpServer server;
 
-    S3TestServer() throws IOException {
+    public S3TestServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
@@ -55,7 +57,8 @@ final class S3TestServer implements AutoCloseable {
             Map<String, String> expected = signer.sign(exchange.getRequestMethod(), path,
                     signedHeaders(exchange, authorization), payloadHash,
                     Instant.from(AMZ_DATE.parse(date)));
-            if (!authorization.equals(expected.get("authorization"))) {
+            // AWS accepts the Authorization parts separated by "," or ", " (curl uses the latter).
+            if (!authorization.replace(", ", ",").equals(expected.get("authorization"))) {
                 reply(exchange, 403, "SignatureDoesNotMatch");
                 return;
             }
@@ -67,6 +70,15 @@ final class S3TestServer implements AutoCloseable {
                 case "PUT" -> {
                     objects.put(path, body);
                     reply(exchange, 200, "");
+                }
+                case "GET" -> {
+                    byte[] object = objects.get(path);
+                    if (object == null) {
+                        reply(exchange, 404, "NoSuchKey");
+                    } else {
+                        exchange.sendResponseHeaders(200, object.length);
+                        exchange.getResponseBody().write(object);
+                    }
                 }
                 case "DELETE" -> {
                     objects.remove(path);

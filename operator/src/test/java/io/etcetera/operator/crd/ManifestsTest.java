@@ -46,6 +46,12 @@ class ManifestsTest {
                 .withName(example.get(0).getMetadata().getName()).get();
         assertThat(ResolvedSpec.of(cluster.getSpec()).size()).isEqualTo(3);
         apply(ROOT.resolve("manifests/examples/snapshot.yaml"));
+        String tlsName = apply(ROOT.resolve("manifests/examples/cluster-tls.yaml")).get(0)
+                .getMetadata().getName();
+        var tls = ResolvedSpec.of(client.resources(EtcdCluster.class).inNamespace("default")
+                .withName(tlsName).get().getSpec());
+        assertThat(tls.clientTls()).isTrue();
+        assertThat(tls.peerTls()).isTrue();
         assertThat(client.resources(EtcdSnapshot.class).inNamespace("default").list().getItems())
                 .singleElement().satisfies(s -> assertThat(s.getSpec().cluster())
                         .isEqualTo(cluster.getMetadata().getName()));

@@ -1,11 +1,14 @@
 package io.etcetera.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etcetera.operator.crd.Bootstrap;
 import io.etcetera.operator.crd.EtcdCluster;
 import io.etcetera.operator.crd.EtcdClusterSpec;
 import io.etcetera.operator.crd.MemberOptions;
+import io.etcetera.operator.crd.S3Location;
+import io.etcetera.operator.crd.TlsSpec;
 import io.etcetera.operator.crd.VolumeLocation;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.net.URI;
@@ -101,7 +104,7 @@ class ClusterModelTest {
     @Test
     void bootstrapFromSnapshotRestoresBeforeTheMemberStarts() {
         var model = new ClusterModel(cluster(spec(3, null, null,
-                new Bootstrap(new VolumeLocation("backups", "daily/snap.db")))),
+                new Bootstrap(new VolumeLocation("backups", "daily/snap.db"), null))),
                 MemberCommands.ETCD);
         var pod = model.pod(FIRST, ALONE, true);
         var init = pod.getSpec().getInitContainers().get(0);
@@ -111,6 +114,52 @@ class ClusterModelTest {
                 "--data-dir", "/var/lib/etcd/data");
         assertThat(pod.getSpec().getVolumes()).anyMatch(v -> v.getPersistentVolumeClaim() != null
                 && v.getPersistentVolumeClaim().getClaimName().equals("backups"));
+    }
+
+    @Test
+    void bootstrapFromS3FetchesTheObjectWithSecretCredentialsThenRestoresIt() {
+        var s3 = new S3Location("http://minio.backup:9000", "eu-west-1", "etcd", "daily/a b.db",
+                "s3-credentials");
+        var model = new ClusterModel(cluster(spec(3, null, null, new Bootstrap(null, s3))),
+                MemberCommands.ETCD);
+        var pod = model.pod(FIRST, ALONE, true);
+        var fetch = pod.getSpec().getInitContainers().get(0);
+        var restore = pod.getSpec().getInitContainers().get(1);
+        assertThat(fetch.getImage()).isEqualTo(MemberCommands.DEFAULT_S3_FETCH_IMAGE);
+        assertThat(fetch.getCommand()).containsSubsequence("curl", "--aws-sigv4",
+                "aws:amz:eu-west-1:s3", "--user", "$(S3_ACCESS_KEY_ID):$(S3_SECRET_ACCESS_KEY)",
+                "--output", "/var/lib/etcetera/restore/snapshot.db",
+                "http://minio.backup:9000/etcd/daily/a%20b.db");
+        assertThat(fetch.getEnv()).allMatch(e -> e.getValueFrom().getSecretKeyRef().getName()
+                .equals("s3-credentials"));
+        assertThat(restore.getCommand()).containsSubsequence("etcdctl", "snapshot", "restore",
+                "/var/lib/etcetera/restore/snapshot.db", "--name", "demo-0");
+        assertThat(pod.getSpec().getVolumes()).anyMatch(v -> v.getName().equals("restore")
+                && v.getEmptyDir() != null);
+    }
+
+    @Test
+    void aBootstrapNamingTwoSourcesIsRefused() {
+        var both = new Bootstrap(new VolumeLocation("backups", "x.db"),
+                new S3Location("http://s3", null, "b", "k", "c"));
+        assertThatThrownBy(() -> new ClusterModel(cluster(spec(1, null, null, both)),
+                MemberCommands.ETCD)).hasMessageContaining("exactly one of");
+    }
+
+    @Test
+    void clientAndPeerTlsServeHttpsWithTheSecretsMounted() {
+        var model = new ClusterModel(cluster(new EtcdClusterSpec(3, null, null, null, null, null,
+                null, new TlsSpec("client-certs", "peer-certs", null), null, null, null, null)),
+                MemberCommands.ETCD);
+        var pod = model.pod(FIRST, ALONE, false);
+        assertThat(pod.getSpec().getContainers().get(0).getArgs()).contains(
+                "--advertise-client-urls=https://demo-0.demo-peers.ns.svc:2379",
+                "--listen-peer-urls=https://$(POD_IP):2380",
+                "--cert-file=/etc/etcd/tls/client/tls.crt",
+                "--trusted-ca-file=/etc/etcd/tls/client/ca.crt", "--client-cert-auth=true",
+                "--peer-key-file=/etc/etcd/tls/peer/tls.key", "--peer-client-cert-auth=true");
+        assertThat(pod.getSpec().getVolumes()).anyMatch(v -> v.getSecret() != null
+                && v.getSecret().getSecretName().equals("peer-certs"));
     }
 
     @Test

@@ -46,6 +46,20 @@ class PlannerTest {
     }
 
     @Test
+    void aBootstrapInterruptedBetweenClaimAndPodIsFinishedWithTheSameMember() {
+        var claimOnly = orphan(0).noPod().build();
+        var step = Planner.next(size(3), new Observation(List.of(claimOnly), false, false, 1), T0);
+        assertThat(step).isEqualTo(new Step.Bootstrap(m(0), false));
+    }
+
+    @Test
+    void aBootstrappedClusterWithOneClaimLeftIsRestartedNotBootstrapped() {
+        var claimOnly = orphan(0).noPod().build();
+        var step = Planner.next(size(3), new Observation(List.of(claimOnly), false, true, 1), T0);
+        assertThat(step).isEqualTo(new Step.CreatePod(m(0), List.of(m(0))));
+    }
+
+    @Test
     void scaleUpAddsOneLearnerWithTheNextOrdinal() {
         var step = Planner.next(size(3), known(voter(0).leader()), T0);
         assertThat(step).isEqualTo(new Step.AddLearner(m(1)));

@@ -9,15 +9,18 @@ import io.etcetera.operator.crd.EtcdClusterSpec;
 import io.etcetera.operator.crd.EtcdSnapshot;
 import io.etcetera.operator.crd.EtcdSnapshotSpec;
 import io.etcetera.operator.crd.SnapshotDestination;
+import io.etcetera.operator.crd.TlsSpec;
 import io.etcetera.operator.crd.VolumeLocation;
 import io.etcetera.operator.model.Labels;
 import io.etcetera.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +79,38 @@ class EtcdClusterReconcilerTest {
     }
 
     @Test
+    void anOperatorRestartedBetweenTheFirstClaimAndItsPodFinishesTheBootstrap() {
+        // What a crash right after Bootstrap created the claim leaves behind.
+        client.resource(new PersistentVolumeClaimBuilder().withNewMetadata()
+                .withName("data-gamma-0").withNamespace("test")
+                .withLabels(Map.of(Labels.NAME, "etcd", Labels.CLUSTER, "gamma",
+                        Labels.MEMBER, "gamma-0"))
+                .endMetadata().withNewSpec().withAccessModes("ReadWriteOnce").endSpec().build())
+                .create();
+        create("gamma", 3);
+        await().atMost(20, TimeUnit.SECONDS).ignoreExceptions().untilAsserted(() -> assertThat(
+                client.pods().inNamespace("test").withName("gamma-0").get().getSpec()
+                        .getContainers().get(0).getArgs())
+                .contains("--initial-cluster-state=new"));
+    }
+
+    @Test
+    void aClusterWhoseTlsSecretIsMissingIsDegradedNamingIt() {
+        var cluster = new EtcdCluster();
+        cluster.setMetadata(new ObjectMetaBuilder().withName("delta").withNamespace("test")
+                .build());
+        cluster.setSpec(new EtcdClusterSpec(1, null, null, null, null, null, null,
+                new TlsSpec("delta-tls", null, null), null, null, 60, null));
+        client.resource(cluster).create();
+        await().atMost(20, TimeUnit.SECONDS).ignoreExceptions().untilAsserted(() -> {
+            var status = client.resources(EtcdCluster.class).inNamespace("test")
+                    .withName("delta").get().getStatus();
+            assertThat(Conditions.isTrue(status.conditions(), Conditions.DEGRADED)).isTrue();
+            assertThat(status.lastStep()).contains("secret delta-tls not found in test");
+        });
+    }
+
+    @Test
     void theOperatorRecordsEventsAndExposesMetrics() {
         create("beta", 1);
         await().atMost(20, TimeUnit.SECONDS).untilAsserted(() ->
@@ -85,6 +120,9 @@ class EtcdClusterReconcilerTest {
         await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
                 given().get("/metrics").then().statusCode(200).extract().asString())
                 .contains("etcetera_cluster_members{cluster=\"beta\"")
+                .contains("etcetera_cluster_ready_members{cluster=\"beta\"")
+                .contains("etcetera_operator_reconcile_duration_seconds_count"
+                        + "{kind=\"EtcdCluster\"")
                 .contains("etcetera_operator_steps_total"));
     }
 
