@@ -5,6 +5,7 @@ import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.WatchGrpc;
 import io.etcetera.config.EtcdConfig;
 import io.etcetera.server.Member;
 import io.grpc.ServerServiceDefinition;
@@ -31,12 +32,17 @@ public final class MemberApi {
 
     private MemberApi() {}
 
-    /** KV, Maintenance and Cluster over {@code member}, with {@code config}'s request limits. */
+    /**
+     * KV, Watch, Lease, Maintenance and Cluster over {@code member}, with {@code config}'s request
+     * limits.
+     */
     public static List<ServerServiceDefinition> services(Member member, EtcdConfig config) {
         // The services implement the generated AsyncService interfaces, not the BindableService
         // base classes, which Quarkus would discover and serve on a gRPC port of its own.
         return List.of(
                 KVGrpc.bindService(new KvService(member.kv(), config.clientLimits().maxTxnOps())),
+                WatchGrpc.bindService(new WatchService(member.watches())),
+                LeaseService.bind(member.leases()),
                 MaintenanceGrpc.bindService(new MaintenanceService(member)),
                 ClusterGrpc.bindService(new ClusterService(member.cluster())));
     }

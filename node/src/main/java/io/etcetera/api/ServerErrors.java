@@ -46,6 +46,8 @@ final class ServerErrors {
             case FUTURE_REVISION -> EtcdError.FUTURE_REV;
             case NO_SPACE -> EtcdError.NO_SPACE;
             case LEASE_NOT_FOUND -> EtcdError.LEASE_NOT_FOUND;
+            case LEASE_EXIST -> EtcdError.LEASE_EXIST;
+            case LEASE_TTL_TOO_LARGE -> EtcdError.LEASE_TTL_TOO_LARGE;
             case REQUEST_TOO_LARGE -> EtcdError.REQUEST_TOO_LARGE;
             case TOO_MANY_REQUESTS -> EtcdError.TOO_MANY_REQUESTS;
             case NO_LEADER -> EtcdError.NO_LEADER;

@@ -40,13 +40,20 @@
  *
  * <h2>The services</h2>
  *
- * {@link io.etcetera.api.MemberApi} binds etcd's KV, Maintenance and Cluster services over the
- * member's facade in {@code server}: each makes etcd's request checks, calls the facade (which
- * never blocks) and answers when its future completes, on the I/O thread the call came in on
- * ({@link io.etcetera.api.Replies}). A linearizable read whose read index had to be waited for
- * runs there too. The services implement the generated {@code AsyncService} interfaces rather than
- * extend the {@code ImplBase} classes: Quarkus serves every {@code BindableService} class it finds
- * on a gRPC port of its own, which a member must not open.
+ * {@link io.etcetera.api.MemberApi} binds etcd's KV, Watch, Lease, Maintenance and Cluster
+ * services over the member's facade in {@code server}: each makes etcd's request checks, calls the
+ * facade (which never blocks) and answers when its future completes, on the I/O thread the call
+ * came in on ({@link io.etcetera.api.Replies}). A linearizable read whose read index had to be
+ * waited for runs there too. The services implement the generated {@code AsyncService} interfaces
+ * rather than extend the {@code ImplBase} classes: Quarkus serves every {@code BindableService}
+ * class it finds on a gRPC port of its own, which a member must not open.
+ *
+ * <p>The two streaming services use gRPC's manual flow control: a Watch call reads its next
+ * request only while its session's control backlog has room and writes responses only while the
+ * transport is ready ({@link io.etcetera.api.WatchService}); a KeepAlive call reads its next
+ * request once the previous one is answered ({@link io.etcetera.api.LeaseService}). etcd 3.4's
+ * LeaseLeases, which jetcd's generated classes lack, is served with messages of our own ({@code
+ * lease_leases.proto}) that have etcd's field numbers.
  *
  * <p>Threads: one accept thread and {@code availableProcessors} I/O threads (named {@code
  * etcetera-client-*}) run every listener and every gRPC call; one thread renders {@code /metrics}.

@@ -1,11 +1,8 @@
 package io.etcetera.server;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
 
 import io.etcd.jetcd.api.Event;
-import io.etcd.jetcd.api.LeaseRevokeResponse;
-import io.etcd.jetcd.api.ResponseHeader;
 import io.etcetera.invariants.Invariants;
 import io.etcetera.metrics.ServerMetrics;
 import io.etcetera.metrics.StructuredMessage;
@@ -23,13 +20,13 @@ import io.etcetera.server.pb.RaftRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.LongPredicate;
 import org.jboss.logging.Logger;
 
 /**
  * Applies committed entries to the store (etcd's {@code applyAll} and {@code applierV3}): all the
  * entries of one Ready in one {@link ApplyBatch}, committed with the index and term of the last,
- * so the store's applied index always covers exactly the changes it holds. Then it answers the
+ * so the store's applied index always covers exactly the changes it holds; lease requests go to
+ * the lessor in the same batch ({@link LeaseApplier}). Then it answers the
  * waiting requests, advances the applied index, hands the batch's events to the watch layer, and
  * every {@code snapshotCount} entries makes the store durable and asks the raft loop for a
  * snapshot.
@@ -50,8 +47,8 @@ final class Applier {
     private final AppliedIndex applied;
     private final RaftInbox raft;
     private final long snapshotCount;
-    /** Whether a lease ID is granted (the lessor's lookup; none is granted without a lessor). */
-    private final LongPredicate leaseExists;
+    /** The lease requests and the lessor's promotion. */
+    private final LeaseApplier leases;
     /** Where the events of each committed batch go: the watch layer. */
     private final Consumer<List<Event>> events;
     /** Wakes the compactor after a compaction was applied. */
@@ -61,7 +58,7 @@ final class Applier {
 
     Applier(MvccStore store, Membership membership, Alarms alarms, WaitRegistry waits,
             AppliedIndex applied, RaftInbox raft, long snapshotCount, long snapshotIndex,
-            LongPredicate leaseExists, Consumer<List<Event>> events,
+            LeaseApplier leases, Consumer<List<Event>> events,
             Runnable compactionApplied) {
         this.store = store;
         this.membership = membership;
@@ -71,7 +68,7 @@ final class Applier {
         this.raft = raft;
         this.snapshotCount = snapshotCount;
         this.snapshotRequestedIndex = snapshotIndex;
-        this.leaseExists = leaseExists;
+        this.leases = leases;
         this.events = events;
         this.compactionApplied = compactionApplied;
     }
@@ -99,7 +96,7 @@ final class Applier {
         int answered = 0;
         boolean compacted = false;
         List<Event> committed;
-        try (ApplyBatch batch = store.beginBatch(leaseExists)) {
+        try (ApplyBatch batch = store.beginBatch(leases.leaseExists())) {
             for (Entry entry : entries) {
                 if (entry.getIndex() <= storeApplied) {
                     continue;
@@ -115,6 +112,8 @@ final class Applier {
                     compacted |= request.hasCompaction();
                     ids[answered] = request.getId();
                     results[answered++] = applyTimed(batch, request);
+                } else if (entry.getType() == EntryType.ENTRY_NORMAL) {
+                    leases.onLeaderEntry(entry.getTerm());
                 }
                 // An empty normal entry is a new leader's no-op; a ConfChangeV2 changes only Raft's
                 // configuration until members can be promoted (multi-member clusters).
@@ -164,19 +163,16 @@ final class Applier {
                     membership.apply(batch, request.getMemberAttributes());
                     yield request.getMemberAttributes();
                 }
-                case LEASE_REVOKE -> revokeLease(batch, request.getLeaseRevoke().getID());
+                case LEASE_GRANT -> alarms.noSpace() ? noSpace()
+                        : leases.grant(batch, request.getLeaseGrant());
+                case LEASE_REVOKE -> leases.revoke(batch, request.getLeaseRevoke().getID());
+                case LEASE_CHECKPOINT -> leases.checkpoint(batch, request.getLeaseCheckpoint());
                 case REQUEST_NOT_SET -> throw new IllegalStateException(
                         "a Raft entry holds request " + request.getId() + " with no operation");
             };
         } catch (MvccException refused) {
             return RequestFailedException.of(refused);
         }
-    }
-
-    private static Message revokeLease(ApplyBatch batch, long leaseId) {
-        long revision = batch.revokeLease(leaseId);
-        return LeaseRevokeResponse.newBuilder()
-                .setHeader(ResponseHeader.newBuilder().setRevision(revision)).build();
     }
 
     private static RequestFailedException noSpace() {

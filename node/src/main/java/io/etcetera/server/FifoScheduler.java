@@ -11,8 +11,8 @@ import java.util.function.Consumer;
  * store. A job that throws is fatal: the failure goes to {@code onFailure} and the thread stops
  * taking jobs.
  *
- * <p>Invariant: at most {@link #JOBS_MAX} jobs wait; {@link #offer} waits while full (the raft
- * loop slows down instead of queueing without bound).
+ * <p>Invariant: at most {@link #JOBS_MAX} jobs wait; {@link #schedule} blocks while full (the
+ * server loop, and through it the raft loop, slows down instead of queueing without bound).
  * Thread-safe; jobs run on the scheduler's own thread.
  */
 final class FifoScheduler {
@@ -36,12 +36,14 @@ final class FifoScheduler {
         thread.start();
     }
 
-    /**
-     * Queues {@code job}, waiting up to {@code waitMillis} while {@link #JOBS_MAX} jobs wait;
-     * false if it found no room in time, or once a job failed.
-     */
-    boolean offer(Runnable job, long waitMillis) throws InterruptedException {
-        return !failed && jobs.offer(job, waitMillis, TimeUnit.MILLISECONDS);
+    /** Queues {@code job}, waiting while {@link #JOBS_MAX} jobs wait; false once failed. */
+    boolean schedule(Runnable job) throws InterruptedException {
+        while (!failed) {
+            if (jobs.offer(job, 100, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs the jobs already queued, then stops the thread and joins it. */

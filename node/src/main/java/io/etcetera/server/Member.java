@@ -2,11 +2,17 @@ package io.etcetera.server;
 
 import io.etcetera.config.EtcdConfig;
 import io.etcetera.config.EtcdUrl;
+import io.etcd.jetcd.api.ResponseHeader;
 import io.etcetera.invariants.Invariants;
 import io.etcetera.metrics.MeterGroup;
+import io.etcetera.lease.Lessor;
+import io.etcetera.lease.LessorConfig;
 import io.etcetera.mvcc.BackendQuota;
 import io.etcetera.mvcc.MvccStore;
 import io.etcetera.mvcc.ReadView;
+import io.etcetera.mvcc.watch.SyncLoop;
+import io.etcetera.mvcc.watch.WatchConfig;
+import io.etcetera.mvcc.watch.WatchableStore;
 import io.etcetera.server.RequestFailedException.Reason;
 import io.etcetera.server.pb.MemberAttributes;
 
@@ -16,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,28 +33,30 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One running member: the server's facade. {@link #start} opens (or bootstraps) the data dir and
- * starts the threads; {@link #kv()}, {@link #maintenance()} and {@link #cluster()} serve clients;
- * {@link #stop()} stops it in etcd's order. What later wiring plugs in: the peer transport at the
- * raft loop's single send point and {@link #step}; the lessor at {@link #expireLeases} and the
- * leadership listeners; the watch layer at the apply path's committed events.
+ * starts the threads; {@link #kv()}, {@link #leases()}, {@link #watches()}, {@link
+ * #maintenance()} and {@link #cluster()} serve clients; {@link #stop()} stops it in etcd's order.
+ * What later wiring plugs in: the peer transport at the raft loop's single send point and {@link
+ * #step}.
  *
  * <p>Threads, each named and with one job:
  *
  * <ul>
  *   <li>{@code raft-loop} ({@link RaftLoop}): the Raft node, the WAL and snapshot files;
- *   <li>{@code server-loop} ({@link ServerLoop}): expired leases, fatal errors,
- *       stop, and the periodic sweep of deadlines;
+ *   <li>{@code server-loop} ({@link ServerLoop}): apply batches, fatal errors, stop, and the
+ *       periodic sweep of deadlines and the lease reaper;
  *   <li>{@code apply} ({@link FifoScheduler}, {@link Applier}): the store's writes, in log order;
  *   <li>{@code compactor} ({@link Compactor}): auto-compaction and physical compaction;
+ *   <li>{@code watch-sync} ({@link SyncLoop}): catches slow and new watchers up from history;
  *   <li>{@code maintenance}: defragment, hash, checkpoint and snapshot reads;
  *   <li>{@code wal-preallocate}: fills the next WAL segment ahead of time.
  * </ul>
  *
  * <p>Stop, on {@link #stop()} or a fatal error, runs on the server loop after it left its loop:
  * new requests are refused and waiting ones fail with {@code server stopped}; the apply scheduler
- * drains; the raft loop stops (syncing and closing the WAL); the compactor and the other threads
- * stop and are joined; the store closes. A fatal error is logged with what the operator must do,
- * and {@link #awaitTermination()} returns exit status 1.
+ * drains; the raft loop stops (syncing and closing the WAL); the lessor is demoted; the compactor,
+ * the watch-sync thread and the other threads stop and are joined; the store closes. A fatal
+ * error is logged with what the operator must do, and {@link #awaitTermination()} returns exit
+ * status 1.
  *
  * <p>Thread-safe.
  */
@@ -69,6 +78,13 @@ public final class Member implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Member.class);
 
+    /**
+     * The lessor's clock: monotonic (etcd relies on Go's monotonic clock), so that a wall clock
+     * stepped forward never expires leases early.
+     */
+    private static final InstantSource MONOTONIC_CLOCK =
+            () -> Instant.ofEpochSecond(0, System.nanoTime());
+
     private final long memberId;
     private final long clusterId;
     private final DataDir dataDir;
@@ -89,7 +105,13 @@ public final class Member implements AutoCloseable {
     private final Thread raftThread;
     private final Thread serverThread;
     private final Thread compactorThread;
+    /** The leases every member holds; primary (expiring them) only on the leader. */
+    private final Lessor lessor;
+    private final SyncLoop watchSync;
+    private final Thread watchSyncThread;
     private final RaftKv kv;
+    private final Leases leases;
+    private final Watches watches;
     private final Maintenance maintenance;
     private final Cluster cluster;
     /** The gauges that read this member, removed before the store closes. */
@@ -119,31 +141,40 @@ public final class Member implements AutoCloseable {
                 settings.maxRequestBytes());
         this.compactor = new Compactor(store, proposals, clock, settings.autoCompaction(),
                 timeoutMillis, this::fatal);
+        this.lessor = new Lessor(LessorConfig.defaults(settings.tickMillis(),
+                settings.electionTicks()), MONOTONIC_CLOCK);
+        LeaseApplier.recover(lessor, store);
+        Headers headers = new Headers(clusterId, memberId, readyHandler, store);
+        WatchableStore watchable = new WatchableStore(store, watchConfig(config), clock,
+                revision -> headers.fill(ResponseHeader.newBuilder().setRevision(revision)
+                        .build()));
         Membership membership;
         Alarms alarms;
         try (ReadView view = store.view()) {
             membership = Membership.load(view);
             alarms = Alarms.load(view);
         }
-        // Seams for the lessor and the watch layer: no lease is granted yet, and the events of
-        // each commit have no watcher to go to.
+        LeaseApplier leaseApplier = new LeaseApplier(lessor,
+                term -> readyHandler.isLeader() && readyHandler.term() == term);
+        // The apply thread is the store's only writer: after a commit its revision is the batch's.
         Applier applier = new Applier(store, membership, alarms, waits, applied, inbox,
-                settings.snapshotCount(), parts.snapshotIndex(), leaseId -> false, events -> { },
-                compactor::wake);
+                settings.snapshotCount(), parts.snapshotIndex(), leaseApplier,
+                events -> watchable.notify(events, store.state().revision()), compactor::wake);
+        LeaseReaper reaper = new LeaseReaper(lessor, readyHandler::isLeader, readyHandler::term,
+                reads::barrier, proposals::propose);
         this.applyScheduler = new FifoScheduler(APPLY_THREAD, this::fatal);
         MemberAttributes attributes = MemberAttributes.newBuilder().setMemberId(memberId)
                 .setName(config.name()).addAllClientUrls(
                         config.advertiseClientUrls().stream().map(EtcdUrl::toString).toList())
                 .build();
         this.serverLoop = new ServerLoop(applyScheduler, applier, waits, reads, proposals,
-                readyHandler, clock, settings.tickMillis(), attributes, this::shutdown);
+                readyHandler, reaper, clock, settings.tickMillis(), attributes, this::shutdown);
         // The raft loop's single send point: the peer transport (a single member sends nothing).
         this.raftLoop = new RaftLoop(memberId, parts, inbox, clock, settings, readyHandler,
                 reads, waits, serverLoop, messages -> { });
         this.maintenanceExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(MAINTENANCE_JOBS_MAX),
                 runnable -> new Thread(runnable, MAINTENANCE_THREAD));
-        Headers headers = new Headers(clusterId, memberId, readyHandler, store);
         this.kv = new RaftKv(memberId, proposals, reads, storeReads, headers,
                 new BackendQuota(store, settings.quotaBackendBytes()), compactor);
         this.maintenance = new Maintenance(memberId, store, storeReads, proposals, readyHandler,
@@ -152,6 +183,12 @@ public final class Member implements AutoCloseable {
         this.cluster = new Cluster(membership, headers);
         this.meters = MemberMetrics.register(memberId, readyHandler, applied, waits, membership,
                 store, new BackendQuota(store, settings.quotaBackendBytes()));
+        MemberMetrics.registerWatchers(meters, watchable);
+        this.leases = new Leases(lessor, proposals, ids, storeReads, headers, readyHandler, reads,
+                memberId, clock, timeoutMillis);
+        this.watches = new Watches(watchable);
+        this.watchSync = watchable.syncLoop(this::fatal);
+        this.watchSyncThread = new Thread(watchSync, SyncLoop.THREAD_NAME);
         this.raftThread = new Thread(raftLoop, RAFT_THREAD);
         this.serverThread = new Thread(serverLoop, SERVER_THREAD);
         this.compactorThread = new Thread(compactor, COMPACTOR_THREAD);
@@ -227,11 +264,24 @@ public final class Member implements AutoCloseable {
         applyScheduler.start();
         serverThread.start();
         compactorThread.start();
+        watchSyncThread.start();
         raftThread.start();
     }
 
+    /** Raft loop: leadership changed. Promotion waits for the new term's first entry. */
     private void onLeadership(boolean leader) {
         compactor.onLeadership(leader);
+        if (!leader) {
+            lessor.demote();
+        }
+    }
+
+    /** etcd's watch settings for {@code config}. */
+    private static WatchConfig watchConfig(EtcdConfig config) {
+        return WatchConfig.builder()
+                .maxRequestBytes(config.clientLimits().maxRequestBytes())
+                .progressNotifyInterval(config.watchProgressNotifyInterval())
+                .build();
     }
 
     private void fatal(Throwable error) {
@@ -251,8 +301,11 @@ public final class Member implements AutoCloseable {
             applyScheduler.stopAndDrain();
             raftLoop.requestStop();
             raftThread.join();
+            lessor.demote();
             compactor.requestStop();
             compactorThread.join();
+            watchSync.stop();
+            watchSyncThread.join();
             applied.failAll(stopped);
             maintenanceExecutor.shutdown();
             maintenanceExecutor.awaitTermination(READS_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
@@ -302,11 +355,6 @@ public final class Member implements AutoCloseable {
         }
     }
 
-    /** The lessor's seam: revokes these leases through Raft; false if the server loop is full. */
-    public boolean expireLeases(long... leaseIds) {
-        return serverLoop.offerExpiredLeases(leaseIds);
-    }
-
     /** The transport's seam: a message from a peer; false if the raft inbox is full. */
     public boolean step(io.etcetera.raft.pb.Message message) {
         return inbox.offer(new RaftEvent.Step(message));
@@ -314,6 +362,14 @@ public final class Member implements AutoCloseable {
 
     public RaftKv kv() {
         return kv;
+    }
+
+    public Leases leases() {
+        return leases;
+    }
+
+    public Watches watches() {
+        return watches;
     }
 
     public Maintenance maintenance() {

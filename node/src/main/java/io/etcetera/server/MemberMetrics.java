@@ -4,6 +4,7 @@ import io.etcetera.config.Versions;
 import io.etcetera.metrics.MeterGroup;
 import io.etcetera.mvcc.BackendQuota;
 import io.etcetera.mvcc.MvccStore;
+import io.etcetera.mvcc.watch.WatchableStore;
 import io.etcetera.server.pb.MemberRecord;
 import io.micrometer.core.instrument.Tags;
 
@@ -70,6 +71,15 @@ final class MemberMetrics {
                 .gauge("etcd_debugging_mvcc_compact_revision",
                         "The revision of the last compaction.", none, store,
                         s -> s.state().compactRevision());
+    }
+
+    /** etcd's watcher gauges over {@code watchable}'s counts. */
+    static void registerWatchers(MeterGroup group, WatchableStore watchable) {
+        group.gauge("etcd_debugging_mvcc_watcher_total", "Watchers open.", Tags.empty(),
+                        watchable, w -> w.counts().watchers())
+                .gauge("etcd_debugging_mvcc_slow_watcher_total",
+                        "Watchers behind: catching up from history or waiting for their stream.",
+                        Tags.empty(), watchable, w -> w.counts().slow());
     }
 
     private static boolean isLearner(Membership membership, long memberId) {

@@ -36,6 +36,8 @@ public final class RequestFailedException extends RuntimeException {
         FUTURE_REVISION,
         NO_SPACE,
         LEASE_NOT_FOUND,
+        LEASE_EXIST,
+        LEASE_TTL_TOO_LARGE,
         REQUEST_TOO_LARGE,
         TOO_MANY_REQUESTS,
         NO_LEADER,

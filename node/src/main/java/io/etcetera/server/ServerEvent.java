@@ -8,20 +8,17 @@ import java.util.Optional;
 
 /**
  * What the server loop waits on, as the {@code select} of etcd's {@code EtcdServer.run} does: an
- * apply batch from the raft loop, leases the lessor found expired, a fatal error, stop. Immutable
+ * apply batch from the raft loop, a fatal error, stop. (Expired leases come from the {@link
+ * LeaseReaper}, which the loop runs between events.) Immutable
  * records.
  */
 sealed interface ServerEvent {
 
     /**
      * Committed entries (and a snapshot to install first, from a leader) of one Ready, to apply in
-     * order. The raft loop schedules it on the apply thread directly ({@link
-     * ServerLoop#offerApply}), the one event that skips the server loop's queue.
+     * order.
      */
     record Apply(Optional<Snapshot> snapshot, List<Entry> entries) implements ServerEvent {}
-
-    /** Leases past their TTL on the leader: each is revoked through Raft. */
-    record LeasesExpired(long[] leaseIds) implements ServerEvent {}
 
     /** A thread hit an error the member cannot continue after. */
     record Fatal(Throwable error) implements ServerEvent {}

@@ -2,7 +2,6 @@ package io.etcetera.server;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
-import io.etcd.jetcd.api.LeaseRevokeRequest;
 import io.etcetera.server.pb.MemberAttributes;
 import io.etcetera.server.pb.RaftRequest;
 
@@ -21,16 +20,14 @@ import java.util.function.Consumer;
  * {@code select} does, and acts on each:
  *
  * <ul>
- *   <li>leases the lessor found expired: each revoked through Raft;
+ *   <li>an apply batch from the raft loop: scheduled on the FIFO apply thread, in order;
  *   <li>a fatal error, or stop: it leaves the loop and runs the shutdown it was given.
  * </ul>
  *
- * Apply batches from the raft loop do not pass through this loop's queue: the raft loop schedules
- * them on the FIFO apply thread itself ({@link #offerApply}), in order, which saves every write a
- * thread hand-off (in etcd the same hop is a cheap goroutine switch; here it costs a thread
- * wake-up). Between events, every heartbeat interval, it expires requests past their deadline,
- * resends or times out the read-index round, and publishes this member's attributes until they are
- * applied.
+ * Between events, every heartbeat interval, it expires requests past their deadline, resends or
+ * times out the read-index round, publishes this member's attributes until they are applied, and
+ * runs the lease reaper ({@link LeaseReaper}), which on the leader revokes expired leases
+ * through Raft.
  *
  * <p>Thread: {@code server-loop}. Other threads only offer events (a bounded queue) or report a
  * fatal error (also when the queue is full: the error is kept in a field the loop checks).
@@ -52,6 +49,7 @@ final class ServerLoop implements Runnable {
     private final ReadIndexBatcher reads;
     private final Proposals proposals;
     private final ReadyHandler readyHandler;
+    private final LeaseReaper reaper;
     private final InstantSource clock;
     private final long sweepMillis;
     private final MemberAttributes attributes;
@@ -63,7 +61,7 @@ final class ServerLoop implements Runnable {
 
     ServerLoop(FifoScheduler applyScheduler, Applier applier, WaitRegistry waits,
             ReadIndexBatcher reads, Proposals proposals, ReadyHandler readyHandler,
-            InstantSource clock, long sweepMillis, MemberAttributes attributes,
+            LeaseReaper reaper, InstantSource clock, long sweepMillis, MemberAttributes attributes,
             Consumer<Throwable> shutdown) {
         this.applyScheduler = applyScheduler;
         this.applier = applier;
@@ -71,24 +69,16 @@ final class ServerLoop implements Runnable {
         this.reads = reads;
         this.proposals = proposals;
         this.readyHandler = readyHandler;
+        this.reaper = reaper;
         this.clock = clock;
         this.sweepMillis = sweepMillis;
         this.attributes = attributes;
         this.shutdown = shutdown;
     }
 
-    /**
-     * Raft loop: schedules one Ready's committed entries on the apply thread, waiting up to {@code
-     * waitMillis} for room; false if there was none, or the apply thread failed (its error is
-     * reported and the member stops).
-     */
+    /** Raft loop: hands over one Ready's committed entries, waiting up to {@code waitMillis}. */
     boolean offerApply(ServerEvent.Apply apply, long waitMillis) throws InterruptedException {
-        return applyScheduler.offer(() -> applyOrFail(apply), waitMillis);
-    }
-
-    /** The lessor's seam: leases past their TTL, to revoke; false if the queue is full. */
-    boolean offerExpiredLeases(long[] leaseIds) {
-        return events.offer(new ServerEvent.LeasesExpired(leaseIds.clone()));
+        return events.offer(apply, waitMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Any thread: the member cannot go on. The first error wins. */
@@ -121,8 +111,10 @@ final class ServerLoop implements Runnable {
         while (fatal.get() == null && !stopRequested) {
             ServerEvent event = events.poll(
                     Math.max(1, nextSweepMillis - clock.millis()), TimeUnit.MILLISECONDS);
-            if (event instanceof ServerEvent.LeasesExpired expired) {
-                revoke(expired.leaseIds());
+            if (event instanceof ServerEvent.Apply apply) {
+                if (!applyScheduler.schedule(() -> applyOrFail(apply))) {
+                    return; // the apply thread failed: its error is reported
+                }
             } else if (event != null) {
                 return; // Fatal or Stop: the fields the loop condition reads are set
             }
@@ -142,22 +134,11 @@ final class ServerLoop implements Runnable {
         }
     }
 
-    private void revoke(long[] leaseIds) {
-        for (long leaseId : leaseIds) {
-            proposals.propose(RaftRequest.newBuilder()
-                    .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setID(leaseId)))
-                    .whenComplete((result, failure) -> {
-                        if (failure != null) {
-                            LOG.warnf("revoking expired lease %x failed: %s", leaseId, failure);
-                        }
-                    });
-        }
-    }
-
     private void sweep(long now) {
         waits.expire(now, this::timeoutFor);
         reads.sweep();
         readyHandler.sweep(now);
+        reaper.tick(now);
         maybePublish();
     }
 

@@ -2,12 +2,24 @@
  * The member itself, modelled on etcd's {@code EtcdServer.run} and {@code raftNode.start}: the raft
  * loop, the server loop and the FIFO apply scheduler, and the requests that wait for their entries.
  *
- * <p>Imports {@code raft}, {@code wal}, {@code mvcc}, {@code backend} (offline restore only) and
- * the leaves; {@code lease}, {@code auth} and {@code transport} plug in later. The api reaches the
- * member only through its facade: {@link io.etcetera.server.Member} (lifecycle, identity, Raft
- * status), {@link io.etcetera.server.RaftKv}, {@link io.etcetera.server.Maintenance} and {@link
- * io.etcetera.server.Cluster}, whose methods never block and return futures; failures are {@link
- * io.etcetera.server.RequestFailedException}s, which the api words as etcd does.
+ * <p>Imports {@code raft}, {@code wal}, {@code mvcc} (and its {@code watch} layer), {@code lease},
+ * {@code backend} (offline restore only) and the leaves; {@code auth} and {@code transport} plug
+ * in later. The api reaches the member only through its facade: {@link io.etcetera.server.Member}
+ * (lifecycle, identity, Raft status), {@link io.etcetera.server.RaftKv}, {@link
+ * io.etcetera.server.Leases}, {@link io.etcetera.server.Watches}, {@link
+ * io.etcetera.server.Maintenance} and {@link io.etcetera.server.Cluster}, whose methods never block
+ * and return futures; failures are {@link io.etcetera.server.RequestFailedException}s, which the
+ * api words as etcd does.
+ *
+ * <h2>Leases and watches</h2>
+ *
+ * LeaseGrant, LeaseRevoke and LeaseCheckpoint are Raft requests; the apply thread applies them to
+ * the lessor and the store in the entry's batch ({@link io.etcetera.server.LeaseApplier}), and
+ * promotes the lessor when it applies the first entry of a term this member leads. The server
+ * loop runs the {@link io.etcetera.server.LeaseReaper}, which on the leader proposes due
+ * checkpoints and, after a read round confirms the leadership, revokes of expired leases. After
+ * each commit the apply thread hands the batch's events to the watchable store, whose {@code
+ * watch-sync} thread catches slow and new watchers up.
  *
  * <h2>Threads</h2>
  *
@@ -15,26 +27,26 @@
  *  gRPC I/O threads ──propose / read index──> [raft inbox] ──> raft-loop ──(WAL fsync)──┐
  *        ^                                                                               │
  *        │ answers                               committed entries                        v
- *        └──────── apply <──[FIFO]────────────────────────────────────────────────────────┘
+ *        └──────── apply <──[FIFO]── server-loop <──[apply queue]─────────────────────────┘
  *                    │ snapshot request (store flushed) ──> [raft inbox]
+ *                    ├ events ──> watchable store ──> watch streams (watch-sync catches up)
  *                    └ compaction applied ──> compactor ──(compaction proposals, leader only)
  * </pre>
  *
  * <ul>
  *   <li>{@code raft-loop} ({@link io.etcetera.server.RaftLoop}) owns the RawNode, its
  *       MemoryStorage, the WAL and the snapshot files, and drains one bounded inbox;
- *   <li>{@code server-loop} ({@link io.etcetera.server.ServerLoop}) waits on expired leases,
- *       fatal errors and stop, and sweeps deadlines every heartbeat; apply batches go from the
- *       raft loop straight to the apply thread (one thread hand-off less per write);
+ *   <li>{@code server-loop} ({@link io.etcetera.server.ServerLoop}) waits on apply batches,
+ *       fatal errors and stop, and every heartbeat sweeps deadlines and runs the lease reaper;
  *   <li>{@code apply} ({@link io.etcetera.server.FifoScheduler} running the {@link
  *       io.etcetera.server.Applier}) writes each Ready's entries to the store in one batch;
- *   <li>{@code compactor}, {@code maintenance} and {@code wal-preallocate} do the slow work no
- *       serial thread may wait for.
+ *   <li>{@code compactor}, {@code watch-sync}, {@code maintenance} and {@code wal-preallocate} do
+ *       the slow work no serial thread may wait for.
  * </ul>
  *
  * Every queue between them is bounded; a full raft inbox refuses a request ({@code too many
- * requests}); the raft loop waits (with a timeout that watches for stop) when the apply thread is
- * behind.
+ * requests}); the raft loop waits (with a timeout that watches for stop) when the server loop is
+ * behind, and the server loop when the apply thread is.
  *
  * <h2>On disk</h2>
  *

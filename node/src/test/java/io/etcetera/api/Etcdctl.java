@@ -58,6 +58,35 @@ public final class Etcdctl {
                 new String(err.join(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * Runs etcdctl for {@code runMillis}, then ends it with SIGTERM (for commands that never end
+     * on their own, such as {@code watch}); what it printed until then.
+     */
+    public static Result runFor(long runMillis, String endpoint, String... arguments)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoint));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("ETCDCTL_API", "3");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        CompletableFuture<byte[]> out =
+                CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+        CompletableFuture<byte[]> err =
+                CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        if (!process.waitFor(runMillis, TimeUnit.MILLISECONDS)) {
+            process.destroy();
+        }
+        if (!process.waitFor(PROCESS_SECONDS_MAX, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("etcdctl did not exit: " + command);
+        }
+        return new Result(
+                process.exitValue(),
+                new String(out.join(), StandardCharsets.UTF_8),
+                new String(err.join(), StandardCharsets.UTF_8));
+    }
+
     private static byte[] readAll(InputStream stream) {
         try {
             return stream.readAllBytes();

@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -32,13 +34,27 @@ class EtcdDifferentialIT {
     private static final Pattern ERROR_FIELD = Pattern.compile("\"error\":\"([^\"]+)\"");
     private static final Pattern TOOK = Pattern.compile("took = [0-9.]+[µmn]?s");
     private static final Pattern SIZE = Pattern.compile("\\d+(\\.\\d+)? [kMG]?B");
+    private static final Pattern LEASE_GRANTED = Pattern.compile("lease ([0-9a-f]+) granted");
+    private static final Pattern REMAINING = Pattern.compile("remaining\\(\\d+s\\)");
+    /** How long a watch step runs before it is ended. */
+    private static final long WATCH_MILLIS = 3000;
 
     private static RealEtcd etcd;
     private static MemberProcess etcetera;
     private static Path work;
+    /** The lease each target granted last: steps name it {@code LEASE}. */
+    private static final Map<String, String> LEASES = new ConcurrentHashMap<>();
 
-    /** One etcdctl run: what it reads on standard input, and its arguments. */
-    private record Step(String input, List<String> arguments) {}
+    /**
+     * One etcdctl run: what it reads on standard input, its arguments, and for a command that
+     * never ends (watch) how long it runs before it is ended; 0 to wait for its exit.
+     */
+    private record Step(String input, List<String> arguments, long runMillis) {
+
+        Step(String input, List<String> arguments) {
+            this(input, arguments, 0);
+        }
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -130,11 +146,15 @@ class EtcdDifferentialIT {
                 "get " + p + "t"));
         steps.add(txn("value(\"" + p + "nothing\") = \"x\"", "get " + p + "foo",
                 "get " + p + "t"));
+        // Watch: replay from a revision, with prev_kv, and a filtered prefix.
+        steps.add(watch("watch", p + "foo", "--rev=" + (base + 1)));
+        steps.add(watch("watch", p, "--prefix", "--rev=" + (base + 1), "--prev-kv"));
         // Compaction and its errors.
         steps.add(step("compact", Long.toString(base + 3)));
         steps.add(step("compact", Long.toString(base + 3)));
         steps.add(step("compact", Long.toString(base + 100000)));
         steps.add(step("get", p + "foo", "--rev=" + (base + 1)));
+        steps.add(watch("watch", p + "foo", "--rev=" + (base + 1)));
         steps.add(step("compact", Long.toString(base + 5), "--physical"));
         // Maintenance.
         steps.add(step("endpoint", "status"));
@@ -145,11 +165,39 @@ class EtcdDifferentialIT {
         steps.add(step("member", "list"));
         steps.add(step("snapshot", "save",
                 work.resolve(p.replace("/", "") + "-TARGET.snapshot").toString()));
+        // Leases after the HashKV above: the two servers choose different lease IDs, which the
+        // hashed pairs would carry until a later compaction drops them.
+        leases(steps, p);
         // Limits.
         steps.add(txn("", IntStream.rangeClosed(1, 129).mapToObj(i -> "put " + p + "k" + i + " v")
                 .collect(Collectors.joining("\n")), ""));
         steps.add(new Step("x".repeat(1_700_000), List.of("put", p + "big")));
         return steps;
+    }
+
+    /** Lease commands: grant, attach, TimeToLive, keep-alive, list, revoke, and their errors. */
+    private static void leases(List<Step> steps, String p) {
+        steps.add(step("lease", "grant", "600"));
+        steps.add(step("put", p + "leased2", "v", "--lease=LEASE"));
+        steps.add(step("lease", "timetolive", "LEASE"));
+        // One attached key while listing them: etcd lists a lease's keys in Go's map order.
+        steps.add(step("lease", "timetolive", "LEASE", "--keys"));
+        steps.add(step("put", p + "leased3", "w", "--lease=LEASE"));
+        steps.add(step("lease", "keep-alive", "--once", "LEASE"));
+        steps.add(step("lease", "list"));
+        steps.add(step("put", p + "leased2", "v2", "--ignore-lease"));
+        steps.add(step("get", p + "leased2", "-w", "json"));
+        steps.add(step("lease", "timetolive", "1234"));
+        steps.add(step("lease", "keep-alive", "--once", "1234"));
+        steps.add(step("lease", "revoke", "LEASE"));
+        steps.add(step("get", p + "leased", "--prefix"));
+        steps.add(step("lease", "revoke", "LEASE"));
+        steps.add(step("lease", "grant", "9000000001"));
+    }
+
+    /** A watch step: it runs for {@link #WATCH_MILLIS} and is then ended. */
+    private static Step watch(String... arguments) {
+        return new Step("", List.of(arguments), WATCH_MILLIS);
     }
 
     private static Step step(String... arguments) {
@@ -163,11 +211,18 @@ class EtcdDifferentialIT {
 
     private static String run(String endpoint, Step step, String target) {
         try {
+            String lease = LEASES.getOrDefault(target, "none");
             List<String> arguments = step.arguments().stream()
-                    .map(argument -> argument.replace("TARGET", target)).toList();
-            Etcdctl.Result result = Etcdctl.runWithInput(endpoint,
-                    step.input().getBytes(StandardCharsets.UTF_8),
-                    arguments.toArray(String[]::new));
+                    .map(argument -> argument.replace("TARGET", target).replace("LEASE", lease))
+                    .toList();
+            Etcdctl.Result result = step.runMillis() > 0
+                    ? Etcdctl.runFor(step.runMillis(), endpoint, arguments.toArray(String[]::new))
+                    : Etcdctl.runWithInput(endpoint, step.input().getBytes(StandardCharsets.UTF_8),
+                            arguments.toArray(String[]::new));
+            Matcher granted = LEASE_GRANTED.matcher(result.stdout());
+            if (granted.find()) {
+                LEASES.put(target, granted.group(1));
+            }
             String port = endpoint.substring(endpoint.lastIndexOf(':') + 1);
             return "exit " + result.exitStatus() + "\n"
                     + normalize(result.stdout(), port, target) + "--- stderr\n"
@@ -199,6 +254,12 @@ class EtcdDifferentialIT {
      */
     private static String normalize(String text, String port, String target) {
         String result = text.replace(port, "PORT").replace("-" + target + ".", "-TARGET.");
+        String lease = LEASES.get(target);
+        if (lease != null) {
+            result = result.replace(lease, "LEASE")
+                    .replace(Long.toString(Long.parseUnsignedLong(lease, 16)), "LEASE");
+        }
+        result = REMAINING.matcher(result).replaceAll("remaining(Ns)");
         result = TOOK.matcher(result).replaceAll("took = T");
         result = SIZE.matcher(result).replaceAll("SIZE");
         StringBuilder lines = new StringBuilder();

@@ -102,12 +102,11 @@ class ObservabilityIT {
             "etcd_network_peer_received_bytes_total", "etcd_network_peer_sent_failures_total",
             "etcd_network_active_peers");
 
-    /** Listed metrics the members cannot have here: the watcher gauges need the watch service. */
+    /** Listed metrics the members cannot have here. */
     static final Set<String> ABSENT_ON_THIS_BRANCH = absent();
 
     private static Set<String> absent() {
-        Set<String> absent = new HashSet<>(Set.of("etcd_debugging_mvcc_watcher_total",
-                "etcd_debugging_mvcc_slow_watcher_total"));
+        Set<String> absent = new HashSet<>();
         if (MEMBERS == 1) {
             absent.addAll(PEER_METRICS);
         }
