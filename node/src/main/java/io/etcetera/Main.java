@@ -68,6 +68,11 @@ public final class Main {
                     case ERROR -> "ERROR";
                     case PANIC, FATAL -> "FATAL";
                 });
+        if (log.logger().equals("zap")) {
+            // Quarkus logs its start before the JSON format is installed (MainApplication): keep
+            // its informational lines out, so that every line is JSON.
+            properties.put("quarkus.log.category.\"io.quarkus\".level", "WARN");
+        }
         boolean stderr = log.outputs().contains("default") || log.outputs().contains("stderr");
         boolean stdout = log.outputs().contains("stdout");
         properties.put("quarkus.log.console.enabled", Boolean.toString(stderr || stdout));

@@ -5,12 +5,10 @@ import io.etcetera.api.MemberApi;
 import io.etcetera.config.EtcdCommandLine;
 import io.etcetera.config.EtcdConfig;
 import io.etcetera.config.EtcdUrl;
+import io.etcetera.metrics.EtcdRegistry;
 import io.etcetera.server.Member;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
-
-import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -31,14 +29,15 @@ public final class MainApplication implements QuarkusApplication {
 
     private static final Logger LOG = Logger.getLogger(MainApplication.class);
 
-    @Inject PrometheusMeterRegistry registry;
-
     @Override
     public int run(String... arguments) throws InterruptedException {
         // Main already refused anything invalid, so this parses to a start, quietly.
         EtcdConfig config =
                 ((EtcdCommandLine.Start) EtcdCommandLine.parse(List.of(arguments), System.getenv()))
                         .config();
+        if (config.log().logger().equals("zap")) {
+            JsonLogFormatter.install();
+        }
         Member member;
         try {
             member = Member.start(config);
@@ -54,7 +53,7 @@ public final class MainApplication implements QuarkusApplication {
             }
         });
         try (ClientPort port = new ClientPort(config, MemberApi.services(member, config),
-                MemberApi.healthChecks(member), registry::scrape)) {
+                MemberApi.healthChecks(member), EtcdRegistry::scrape)) {
             port.start();
             LOG.infof(
                     "ready to serve client requests on %s (gRPC and HTTP/1.1)%s; started in %d ms",

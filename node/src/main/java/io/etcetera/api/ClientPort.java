@@ -2,7 +2,9 @@ package io.etcetera.api;
 
 import io.etcetera.config.EtcdConfig;
 import io.etcetera.config.EtcdUrl;
+import io.etcetera.metrics.GrpcServerMetrics;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.NettyServerBuilder;
@@ -64,6 +66,8 @@ public final class ClientPort implements AutoCloseable {
 
     private final EtcdConfig config;
     private final List<ServerServiceDefinition> services;
+    /** grpc_server_* for every method of {@link #services}. */
+    private final GrpcServerMetrics grpcMetrics;
     private final EventLoopGroup acceptGroup =
             new NioEventLoopGroup(1, threads.named("etcetera-client-accept"));
     private final EventLoopGroup ioGroup =
@@ -103,6 +107,7 @@ public final class ClientPort implements AutoCloseable {
             Supplier<String> metricsScrape) {
         this.config = config;
         this.services = List.copyOf(services);
+        this.grpcMetrics = new GrpcServerMetrics(this.services);
         this.clientEndpoints = new HttpEndpoints(true, healthChecks, metricsScrape, scrapeExecutor);
         this.metricsEndpoints =
                 new HttpEndpoints(false, healthChecks, metricsScrape, scrapeExecutor);
@@ -186,7 +191,8 @@ public final class ClientPort implements AutoCloseable {
                     .keepAliveTimeout(
                             limits.grpcKeepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS);
         }
-        services.forEach(builder::addService);
+        services.forEach(service -> builder.addService(
+                ServerInterceptors.intercept(service, grpcMetrics)));
         Server server = builder.build();
         try {
             server.start();

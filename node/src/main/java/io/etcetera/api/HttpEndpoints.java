@@ -248,12 +248,18 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    /** etcd 3.4's {@code /health}: {@code {"health":"true"}}, or 503 with {@code "false"}. */
+    /**
+     * etcd's {@code /health} with 3.4's body: {@code {"health":"true"}}, or 503 with {@code
+     * "false"}; {@code ?exclude=ALARM} ignores that alarm, {@code ?serializable=true} asks for a
+     * local read instead of a linearizable one (etcd 3.5).
+     */
     private CompletableFuture<Answer> health(Map<String, List<String>> parameters) {
         Set<String> excludedAlarms = new HashSet<>(parameters.getOrDefault("exclude", List.of()));
+        boolean serializable =
+                parameters.getOrDefault("serializable", List.of()).contains("true");
         return healthChecks
                 .health()
-                .apply(excludedAlarms)
+                .apply(excludedAlarms, serializable)
                 .toCompletableFuture()
                 .orTimeout(HEALTH_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .handle(

@@ -65,20 +65,36 @@ public final class MemberApi {
                     new IllegalStateException("the cluster has a CORRUPT alarm"))
                     : CompletableFuture.completedFuture(null);
         });
-        return new HealthChecks(excluded -> health(member, excluded), List.of(serializableRead),
+        return new HealthChecks((excluded, serializable) -> serializable
+                ? serializableHealth(member, excluded) : health(member, excluded),
+                List.of(serializableRead),
                 List.of(dataCorruption, serializableRead, linearizableRead));
     }
 
     private static CompletionStage<Boolean> health(Member member, Set<String> excludedAlarms) {
-        for (AlarmMember alarm : member.maintenance().alarms()) {
-            if (!excludedAlarms.contains(alarm.getAlarm().name())) {
-                return CompletableFuture.completedFuture(false);
-            }
-        }
-        if (member.leaderId() == 0) {
+        if (hasAlarm(member, excludedAlarms) || member.leaderId() == 0) {
             return CompletableFuture.completedFuture(false);
         }
         return member.linearizableBarrier().handle((ready, failure) -> failure == null);
+    }
+
+    /** {@code /health?serializable=true}: no alarm, and a local read works, leader or not. */
+    private static CompletionStage<Boolean> serializableHealth(Member member,
+            Set<String> excludedAlarms) {
+        if (hasAlarm(member, excludedAlarms)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return member.kv().range(HEALTH_READ, Replies.callExecutor())
+                .handle((response, failure) -> failure == null);
+    }
+
+    private static boolean hasAlarm(Member member, Set<String> excludedAlarms) {
+        for (AlarmMember alarm : member.maintenance().alarms()) {
+            if (!excludedAlarms.contains(alarm.getAlarm().name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A failed check's reason in etcd's words. */

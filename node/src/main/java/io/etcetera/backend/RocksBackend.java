@@ -1,6 +1,7 @@
 package io.etcetera.backend;
 
 import io.etcetera.invariants.Invariants;
+import io.etcetera.metrics.DiskMetrics;
 
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -192,8 +193,10 @@ public final class RocksBackend implements AutoCloseable {
      * Applies every put and delete of {@code writes} atomically. Not synced: see the class comment.
      */
     public void write(WriteSet writes) {
+        long startNanos = DiskMetrics.BACKEND_COMMIT.start();
         try {
             db.write(writeOptions, writes.batch());
+            DiskMetrics.BACKEND_COMMIT.observe(startNanos);
         } catch (RocksDBException e) {
             throw new BackendException(
                     "writing a batch of "
@@ -262,6 +265,16 @@ public final class RocksBackend implements AutoCloseable {
     public long liveSizeBytes() {
         return sumProperty("rocksdb.estimate-live-data-size")
                 + sumProperty("rocksdb.cur-size-all-mem-tables");
+    }
+
+    /** RocksDB's estimate of the entries in {@code family} (deletions not yet compacted count). */
+    public long estimatedEntryCount(Family family) {
+        try {
+            return db.getLongProperty(handle(family), "rocksdb.estimate-num-keys");
+        } catch (RocksDBException e) {
+            throw new BackendException("estimating the entries of " + family + " in " + directory
+                    + " failed", e);
+        }
     }
 
     private long sumProperty(String property) {

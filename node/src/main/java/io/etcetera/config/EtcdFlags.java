@@ -274,7 +274,8 @@ final class EtcdFlags {
 
     private static final List<Flag> OPERATIONS =
             List.of(
-                    used("logger", STRING, "capnslog", "capnslog or zap (both log text lines)."),
+                    used("logger", STRING, "capnslog",
+                            "capnslog (text lines) or zap (JSON lines)."),
                     used("log-output", STRINGS, "default", "Deprecated spelling of --log-outputs."),
                     used(
                             "log-outputs",

@@ -3,9 +3,10 @@ package io.etcetera.config;
 import java.util.List;
 
 /**
- * {@code --logger}, {@code --log-level} and {@code --log-outputs}. Both loggers write text lines
- * here; the outputs are {@code default} (standard error), {@code stderr}, {@code stdout}, or, with
- * {@code zap}, file paths. Immutable.
+ * {@code --logger}, {@code --log-level} and {@code --log-outputs}. {@code capnslog} writes text
+ * lines, {@code zap} one JSON object a line with etcd's field names; the outputs are {@code
+ * default} (standard error), {@code stderr}, {@code stdout}, or, with {@code zap}, file paths.
+ * Immutable.
  */
 public record LogConfig(String logger, Level level, List<String> outputs) {
 

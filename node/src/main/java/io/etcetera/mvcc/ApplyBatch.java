@@ -20,6 +20,7 @@ import io.etcetera.backend.RocksBackend;
 import io.etcetera.backend.VersionKey;
 import io.etcetera.backend.WriteSet;
 import io.etcetera.invariants.Invariants;
+import io.etcetera.metrics.MvccMetrics;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -95,6 +96,7 @@ public final class ApplyBatch implements AutoCloseable {
                     txn.checkIgnoreFlags(request);
                     PutResponse response = txn.put(request);
                     endTxn(txn);
+                    MvccMetrics.PUTS.increment();
                     return response;
                 });
     }
@@ -106,6 +108,7 @@ public final class ApplyBatch implements AutoCloseable {
                     WriteTxn txn = beginTxn();
                     DeleteRangeResponse response = txn.deleteRange(request);
                     endTxn(txn);
+                    MvccMetrics.DELETES.increment();
                     return response;
                 });
     }

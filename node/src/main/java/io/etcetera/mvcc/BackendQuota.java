@@ -32,6 +32,11 @@ public final class BackendQuota {
         this.quotaBytes = quotaBackendBytes == 0 ? DEFAULT_QUOTA_BYTES : quotaBackendBytes;
     }
 
+    /** The quota in bytes (etcd's default when the flag was 0; not above 0 when disabled). */
+    public long quotaBytes() {
+        return quotaBytes;
+    }
+
     public boolean isEnabled() {
         return quotaBytes > 0;
     }

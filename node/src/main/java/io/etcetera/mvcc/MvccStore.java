@@ -11,6 +11,7 @@ import io.etcetera.backend.RocksBackend;
 import io.etcetera.backend.WriteSet;
 import io.etcetera.invariants.Invariants;
 import io.etcetera.invariants.Verify;
+import io.etcetera.metrics.DiskMetrics;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -252,7 +253,12 @@ public final class MvccStore implements AutoCloseable {
 
     /** etcd's Defragment: rewrites the database without deleted versions. Runs beside writes. */
     public void defragment() {
-        backend.compactAll();
+        long startNanos = DiskMetrics.defragStarted();
+        try {
+            backend.compactAll();
+        } finally {
+            DiskMetrics.defragEnded(startNanos);
+        }
     }
 
     /**
@@ -260,7 +266,9 @@ public final class MvccStore implements AutoCloseable {
      * client snapshot. The copy holds some committed batch's full state, applied index included.
      */
     public void checkpoint(Path target) {
+        long startNanos = DiskMetrics.BACKEND_SNAPSHOT.start();
         backend.checkpoint(target);
+        DiskMetrics.BACKEND_SNAPSHOT.observe(startNanos);
     }
 
     /** The database's size on disk and in memtables (etcd's db total size, for the quota). */
@@ -271,6 +279,15 @@ public final class MvccStore implements AutoCloseable {
     /** The part of {@link #dbSizeBytes()} holding live data (etcd's db size in use), estimated. */
     public long dbSizeInUseBytes() {
         return backend.liveSizeBytes();
+    }
+
+    /**
+     * An estimate of the key versions the store holds (RocksDB's estimate for the key family):
+     * what {@code etcd_debugging_mvcc_keys_total} reports here, since no index of keys is kept in
+     * memory to count them exactly. At least the number of keys.
+     */
+    public long versionCountEstimate() {
+        return backend.estimatedEntryCount(Family.KEY);
     }
 
     /** Makes everything committed so far durable (see the class comment). Any thread. */

@@ -15,6 +15,7 @@ import io.etcetera.backend.RevisionRecord;
 import io.etcetera.backend.RocksBackend;
 import io.etcetera.backend.VersionKey;
 import io.etcetera.invariants.Invariants;
+import io.etcetera.metrics.MvccMetrics;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,6 +64,7 @@ public final class ReadView implements AutoCloseable {
     /** etcd's Range: compacted and future revisions are refused. */
     public RangeResponse range(RangeRequest request) {
         checkOpen();
+        MvccMetrics.RANGES.increment();
         try (Cursor cursor = backend.cursor(Family.KEY, pinned.snapshot())) {
             return reader(cursor).range(request, revision());
         }

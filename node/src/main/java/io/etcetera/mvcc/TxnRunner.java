@@ -9,6 +9,7 @@ import io.etcd.jetcd.api.ResponseOp;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
 import io.etcetera.invariants.Invariants;
+import io.etcetera.metrics.MvccMetrics;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +75,7 @@ final class TxnRunner {
         }
         forEachOp(branch, this::checkRange);
         TxnResponse.Builder response = execute(branch);
+        MvccMetrics.txn(txn, branch.succeeded());
         long revision = writer == null ? viewRevision : writer.readRevision();
         return response.setHeader(ResponseHeader.newBuilder().setRevision(revision)).build();
     }

@@ -4,6 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.etcd.jetcd.api.Event;
 import io.etcetera.invariants.Invariants;
+import io.etcetera.metrics.ServerMetrics;
+import io.etcetera.metrics.StructuredMessage;
 import io.etcetera.mvcc.ApplyBatch;
 import io.etcetera.mvcc.BackendQuota;
 import io.etcetera.mvcc.MvccException;
@@ -15,8 +17,10 @@ import io.etcetera.raft.pb.Snapshot;
 import io.etcetera.server.RequestFailedException.Reason;
 import io.etcetera.server.pb.RaftRequest;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * Applies committed entries to the store (etcd's {@code applyAll} and {@code applierV3}): all the
@@ -33,6 +37,8 @@ import java.util.function.Consumer;
  * <p>Confined to the apply thread. An exception other than a request's refusal is fatal.
  */
 final class Applier {
+
+    private static final Logger LOG = Logger.getLogger(Applier.class);
 
     private final MvccStore store;
     private final Membership membership;
@@ -105,7 +111,7 @@ final class Applier {
                     RaftRequest request = RaftRequest.parseFrom(entry.getData());
                     compacted |= request.hasCompaction();
                     ids[answered] = request.getId();
-                    results[answered++] = applyRequest(batch, request);
+                    results[answered++] = applyTimed(batch, request);
                 } else if (entry.getType() == EntryType.ENTRY_NORMAL) {
                     leases.onLeaderEntry(entry.getTerm());
                 }
@@ -127,6 +133,20 @@ final class Applier {
         if (compacted) {
             compactionApplied.run();
         }
+    }
+
+    /** {@link #applyRequest}, counted and logged when slower than etcd's warning threshold. */
+    private Object applyTimed(ApplyBatch batch, RaftRequest request) {
+        long startNanos = ServerMetrics.applyStarted();
+        Object result = applyRequest(batch, request);
+        long slowNanos = ServerMetrics.applied(startNanos);
+        if (slowNanos > 0) {
+            LOG.warn(StructuredMessage.of("apply request took too long",
+                    "took", Duration.ofNanos(slowNanos),
+                    "expected-duration", ServerMetrics.SLOW_APPLY,
+                    "request", request.getRequestCase().name()));
+        }
+        return result;
     }
 
     /** One client request: its response, or the failure to answer with. */

@@ -4,6 +4,7 @@ import io.etcetera.config.EtcdConfig;
 import io.etcetera.config.EtcdUrl;
 import io.etcd.jetcd.api.ResponseHeader;
 import io.etcetera.invariants.Invariants;
+import io.etcetera.metrics.MeterGroup;
 import io.etcetera.lease.Lessor;
 import io.etcetera.lease.LessorConfig;
 import io.etcetera.mvcc.BackendQuota;
@@ -113,6 +114,8 @@ public final class Member implements AutoCloseable {
     private final Watches watches;
     private final Maintenance maintenance;
     private final Cluster cluster;
+    /** The gauges that read this member, removed before the store closes. */
+    private final MeterGroup meters;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile Throwable failure;
     private volatile Runnable onTermination = () -> { };
@@ -178,6 +181,9 @@ public final class Member implements AutoCloseable {
                 applied, membership, alarms, headers, inbox, maintenanceExecutor, dataDir, ids,
                 clock, timeoutMillis);
         this.cluster = new Cluster(membership, headers);
+        this.meters = MemberMetrics.register(memberId, readyHandler, applied, waits, membership,
+                store, new BackendQuota(store, settings.quotaBackendBytes()));
+        MemberMetrics.registerWatchers(meters, watchable);
         this.leases = new Leases(lessor, proposals, ids, storeReads, headers, readyHandler, reads,
                 memberId, clock, timeoutMillis);
         this.watches = new Watches(watchable);
@@ -285,6 +291,7 @@ public final class Member implements AutoCloseable {
     /** Runs on the server loop once it left its loop: stops everything, in etcd's order. */
     private void shutdown(Throwable cause) {
         Throwable firstFailure = cause;
+        meters.close();
         proposals.stop();
         RequestFailedException stopped = RequestFailedException.of(Reason.STOPPED);
         waits.failAll(stopped);

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.etcetera.invariants.Invariants;
+import io.etcetera.metrics.ServerMetrics;
 import io.etcetera.raft.MemoryStorage;
 import io.etcetera.raft.MessageRejectedException;
 import io.etcetera.raft.ProposalDroppedException;
@@ -84,6 +85,7 @@ final class RaftLoop implements Runnable {
     private final ServerLoop serverLoop;
     /** The single point where messages leave this member: the peer transport. */
     private final Consumer<List<Message>> transport;
+    private final HeartbeatDelays heartbeats;
 
     /** Conf changes applied to the RawNode, newest last, since the last snapshot's. */
     private final ArrayDeque<ConfAt> confHistory = new ArrayDeque<>();
@@ -121,6 +123,7 @@ final class RaftLoop implements Runnable {
         this.waits = waits;
         this.serverLoop = serverLoop;
         this.transport = transport;
+        this.heartbeats = new HeartbeatDelays(settings.tickMillis());
         Snapshot snapshot = storage.snapshot();
         this.snapshotIndex = snapshot.getMetadata().getIndex();
         this.confHistory.add(new ConfAt(snapshotIndex, parts.confState()));
@@ -205,12 +208,14 @@ final class RaftLoop implements Runnable {
             node.propose(propose.data());
         } catch (ProposalDroppedException dropped) {
             if (dropped.reason() != ProposalDroppedException.Reason.NO_LEADER) {
+                ServerMetrics.PROPOSALS_FAILED.increment();
                 waits.fail(propose.id(), RequestFailedException.of(Reason.PROPOSAL_DROPPED));
             } else if (awaitingLeader.size() < RaftInbox.EVENTS_MAX) {
                 // etcd 3.4 holds a proposal made without a leader until one is elected or the
                 // request times out; so does this loop.
                 awaitingLeader.add(propose);
             } else {
+                ServerMetrics.PROPOSALS_FAILED.increment();
                 waits.fail(propose.id(), RequestFailedException.of(Reason.TOO_MANY_REQUESTS));
             }
         }
@@ -258,6 +263,7 @@ final class RaftLoop implements Runnable {
         if (!ready.readStates().isEmpty()) {
             reads.onReadStates(ready.readStates());
         }
+        heartbeats.observe(leader, ready.messages(), nowMillis);
         if (leader) {
             send(ready.messages());
         }

@@ -2,13 +2,17 @@ package io.etcetera.server;
 
 import com.google.protobuf.ByteString;
 
+import io.etcetera.metrics.ServerMetrics;
+import io.etcetera.metrics.StructuredMessage;
 import io.etcetera.raft.ReadState;
 import io.etcetera.server.RequestFailedException.Reason;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jboss.logging.Logger;
 
 /**
  * Linearizable reads by batched ReadIndex (etcd's {@code linearizableReadLoop}): every read that
@@ -26,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
  * loop; the two slots are guarded by this object's monitor, never held while completing futures.
  */
 final class ReadIndexBatcher {
+
+    private static final Logger LOG = Logger.getLogger(ReadIndexBatcher.class);
 
     /** etcd's {@code readIndexRetryTime}. */
     static final long RETRY_MILLIS = 500;
@@ -155,10 +161,17 @@ final class ReadIndexBatcher {
             }
         }
         if (expired != null) {
+            ServerMetrics.READ_INDEXES_FAILED.increment();
+            LOG.warn(StructuredMessage.of("timed out waiting for read index response",
+                    "timeout", Duration.ofMillis(timeoutMillis)));
             expired.reads.completeExceptionally(RequestFailedException.of(Reason.TIMEOUT));
             startNextRound();
         }
         if (resend != null) {
+            ServerMetrics.SLOW_READ_INDEXES.increment();
+            LOG.warn(StructuredMessage.of("waiting for ReadIndex response took too long, retrying",
+                    "took", Duration.ofMillis(now - resend.startMillis),
+                    "retry-timeout", Duration.ofMillis(RETRY_MILLIS)));
             send(resend);
         }
     }

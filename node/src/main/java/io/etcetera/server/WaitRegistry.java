@@ -1,5 +1,6 @@
 package io.etcetera.server;
 
+import io.etcetera.metrics.ServerMetrics;
 import io.etcetera.server.RequestFailedException.Reason;
 
 import java.util.concurrent.CompletableFuture;
@@ -76,6 +77,9 @@ final class WaitRegistry {
         Deadline head;
         while ((head = deadlines.peek()) != null && head.deadlineMillis() <= nowMillis) {
             deadlines.poll();
+            if (pending.containsKey(head.id())) {
+                ServerMetrics.PROPOSALS_FAILED.increment();
+            }
             fail(head.id(), timeoutFor.apply(head.startMillis()));
         }
         while ((head = deadlines.peek()) != null && !pending.containsKey(head.id())) {

@@ -403,8 +403,8 @@ final class Peer {
                     @Override
                     public void onClose(Status status, Metadata trailers) {
                         if (status.isOk()) {
-                            counters.roundTripNanos =
-                                    Duration.between(now, clock.instant()).toNanos();
+                            counters.observeRoundTrip(
+                                    Duration.between(now, clock.instant()).toNanos());
                         }
                     }
                 },

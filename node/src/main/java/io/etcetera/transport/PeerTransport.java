@@ -177,7 +177,10 @@ public final class PeerTransport implements AutoCloseable {
             peer.stop();
             retired.removeIf(Peer::hasEnded);
             retired.add(peer);
-            counters.remove(id);
+            PeerCounters removed = counters.remove(id);
+            if (removed != null) {
+                removed.unregister();
+            }
             LOG.log(Level.INFO, "removed remote peer " + PeerHeaders.id(id));
         }
     }
@@ -310,6 +313,7 @@ public final class PeerTransport implements AutoCloseable {
             snapshotSends.shutdownNow();
             snapshotSends.awaitTermination(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             snapshotReceiver.close();
+            counters.values().forEach(PeerCounters::unregister);
             // Channels of links that broke just before may still be closing on the I/O threads.
             ioGroup.shutdownGracefully(IO_QUIET_MILLIS, STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS)
                     .await();
@@ -320,7 +324,11 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     private PeerCounters counters(long id) {
-        return counters.computeIfAbsent(id, unused -> new PeerCounters());
+        return counters.computeIfAbsent(id, unused -> {
+            PeerCounters created = new PeerCounters();
+            created.register(config.memberId(), id, () -> activeSince(id).isPresent());
+            return created;
+        });
     }
 
     private void startPeer(long id, List<EtcdUrl> peerUrls, boolean remote) {

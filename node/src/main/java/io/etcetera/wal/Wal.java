@@ -1,6 +1,8 @@
 package io.etcetera.wal;
 
 import io.etcetera.invariants.Invariants;
+import io.etcetera.metrics.DiskMetrics;
+import io.etcetera.metrics.StructuredMessage;
 import io.etcetera.raft.pb.Entry;
 import io.etcetera.raft.pb.HardState;
 import io.etcetera.raft.pb.SnapshotMetadata;
@@ -16,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -46,6 +49,8 @@ import java.util.List;
 public final class Wal implements Closeable {
 
     private enum Mode { READING, APPENDING, FAILED, CLOSED }
+
+    private static final System.Logger LOG = System.getLogger(Wal.class.getName());
 
     private final Path dir;
     private final WalConfig config;
@@ -403,7 +408,15 @@ public final class Wal implements Closeable {
         if (encoder.positionBytes() == syncedBytes) {
             return;
         }
+        DiskMetrics.walWritten(Math.max(0, encoder.positionBytes() - syncedBytes));
+        long startNanos = DiskMetrics.WAL_FSYNC.start();
         tail.force(false);
+        long tookNanos = DiskMetrics.WAL_FSYNC.observe(startNanos);
+        if (tookNanos > DiskMetrics.SLOW_FSYNC.toNanos()) {
+            LOG.log(System.Logger.Level.WARNING, StructuredMessage.of("slow fdatasync",
+                    "took", Duration.ofNanos(tookNanos),
+                    "expected-duration", DiskMetrics.SLOW_FSYNC));
+        }
         fsyncCount++;
         syncedBytes = encoder.positionBytes();
     }

@@ -60,9 +60,9 @@ class ClientPortTest {
                         "http://127.0.0.1:0");
         HealthChecks health =
                 new HealthChecks(
-                        excludedAlarms ->
+                        (excludedAlarms, serializable) ->
                                 CompletableFuture.completedFuture(
-                                        excludedAlarms.contains("NOSPACE")),
+                                        excludedAlarms.contains("NOSPACE") || serializable),
                         List.of(
                                 new HealthCheck(
                                         "serializable_read",
@@ -173,6 +173,8 @@ class ClientPortTest {
         HttpResponse<String> healthy = get(metrics, "/health?exclude=NOSPACE");
         assertThat(healthy.statusCode()).isEqualTo(200);
         assertThat(healthy.body()).isEqualTo("{\"health\":\"true\"}");
+        assertThat(get(client, "/health?serializable=true").statusCode()).isEqualTo(200);
+        assertThat(get(client, "/health?serializable=false").statusCode()).isEqualTo(503);
     }
 
     @Test

@@ -13,7 +13,7 @@ final class TestPorts {
 
     static final HealthChecks HEALTHY =
             new HealthChecks(
-                    excludedAlarms -> CompletableFuture.completedFuture(true),
+                    (excludedAlarms, serializable) -> CompletableFuture.completedFuture(true),
                     List.of(),
                     List.of());
 
