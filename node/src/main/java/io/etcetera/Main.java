@@ -15,7 +15,8 @@ import java.util.Map;
  * so a bad command line is refused at once in etcd's words and with etcd's exit status (2 for a
  * flag that does not parse, 1 for flags that fail etcd's checks), and every port comes from etcd's
  * flags, never from Quarkus's configuration. Then it maps the logging flags onto Quarkus's logging
- * and runs {@link MainApplication}. Runs on the main thread, once.
+ * and runs {@link MainApplication}. {@code etcetera snapshot restore ...} runs the offline restore
+ * instead ({@link MainSnapshotRestore}). Runs on the main thread, once.
  */
 @QuarkusMain
 public final class Main {
@@ -23,6 +24,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String... arguments) {
+        if (arguments.length > 0 && arguments[0].equals("snapshot")) {
+            List<String> rest = List.of(arguments).subList(1, arguments.length);
+            System.exit(MainSnapshotRestore.run(rest, System.out, System.err));
+            return;
+        }
         EtcdCommandLine.Launch launch;
         try {
             launch = EtcdCommandLine.parse(List.of(arguments), System.getenv());

@@ -1,12 +1,11 @@
 package io.etcetera;
 
 import io.etcetera.api.ClientPort;
-import io.etcetera.api.EtcdError;
-import io.etcetera.api.HealthCheck;
-import io.etcetera.api.HealthChecks;
+import io.etcetera.api.MemberApi;
 import io.etcetera.config.EtcdCommandLine;
 import io.etcetera.config.EtcdConfig;
 import io.etcetera.config.EtcdUrl;
+import io.etcetera.server.Member;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -18,17 +17,15 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
- * The member process once Quarkus runs: binds the client URLs and metrics URLs and serves until the
- * process is told to stop (SIGTERM, SIGINT), then closes the ports.
- *
- * <p>NB: the member's server (Raft, WAL, MVCC) is not wired in yet, so the client port serves no
- * etcd service (gRPC calls get {@code UNIMPLEMENTED}) and reports what a member without a leader
- * reports: {@code /health} false, {@code /readyz} failing {@code linearizable_read}. {@code
- * /version}, {@code /metrics} and {@code /livez} answer. Runs on Quarkus's main thread.
+ * The member process once Quarkus runs: starts the member (Raft, WAL, store) on its data dir,
+ * binds the client and metrics URLs with etcd's services, and serves until told to stop (SIGTERM,
+ * SIGINT) or until a fatal error stops the member; then closes the ports and stops the member.
+ * Exit status: 0 after a requested stop (143 on SIGTERM, as etcd), 1 when the member could not
+ * start or stopped on a fatal error. Runs on Quarkus's main thread.
  */
 public final class MainApplication implements QuarkusApplication {
 
@@ -37,23 +34,27 @@ public final class MainApplication implements QuarkusApplication {
     @Inject PrometheusMeterRegistry registry;
 
     @Override
-    public int run(String... arguments) {
+    public int run(String... arguments) throws InterruptedException {
         // Main already refused anything invalid, so this parses to a start, quietly.
         EtcdConfig config =
                 ((EtcdCommandLine.Start) EtcdCommandLine.parse(List.of(arguments), System.getenv()))
                         .config();
-        HealthCheck linearizableRead =
-                new HealthCheck(
-                        "linearizable_read",
-                        () ->
-                                CompletableFuture.failedFuture(
-                                        new IllegalStateException(EtcdError.NO_LEADER.message())));
-        HealthChecks health =
-                new HealthChecks(
-                        excludedAlarms -> CompletableFuture.completedFuture(false),
-                        List.of(),
-                        List.of(linearizableRead));
-        try (ClientPort port = new ClientPort(config, List.of(), health, registry::scrape)) {
+        Member member;
+        try {
+            member = Member.start(config);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("etcetera: cannot start the member on " + config.dataDir() + ": "
+                    + e.getMessage());
+            return 1;
+        }
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        member.onTermination(() -> {
+            if (!stopRequested.get()) {
+                Quarkus.asyncExit(1); // a fatal error stopped the member: end the process
+            }
+        });
+        try (ClientPort port = new ClientPort(config, MemberApi.services(member, config),
+                MemberApi.healthChecks(member), registry::scrape)) {
             port.start();
             LOG.infof(
                     "ready to serve client requests on %s (gRPC and HTTP/1.1)%s; started in %d ms",
@@ -63,11 +64,14 @@ public final class MainApplication implements QuarkusApplication {
                             : ", metrics on " + urls(config.listenMetricsUrls()),
                     ManagementFactory.getRuntimeMXBean().getUptime());
             Quarkus.waitForExit();
-            return 0;
         } catch (IOException e) {
             LOG.error(e.getMessage());
+            stopRequested.set(true);
+            member.stop();
             return 1;
         }
+        stopRequested.set(true);
+        return member.stop();
     }
 
     private static String urls(List<EtcdUrl> urls) {

@@ -84,7 +84,13 @@ public enum EtcdError {
     UNHEALTHY(Code.UNAVAILABLE, "etcdserver: unhealthy cluster"),
     CORRUPT(Code.DATA_LOSS, "etcdserver: corrupt cluster"),
     NOT_SUPPORTED_FOR_LEARNER(Code.UNAVAILABLE, "etcdserver: rpc not supported for learner"),
-    BAD_LEADER_TRANSFEREE(Code.FAILED_PRECONDITION, "etcdserver: bad leader transferee");
+    BAD_LEADER_TRANSFEREE(Code.FAILED_PRECONDITION, "etcdserver: bad leader transferee"),
+
+    /**
+     * raft's {@code ErrProposalDropped}, which etcd passes through untranslated (code Unknown):
+     * the leader refused a proposal (a leader transfer in progress, a full uncommitted tail).
+     */
+    PROPOSAL_DROPPED(Code.UNKNOWN, "raft proposal dropped");
 
     private final Status status;
     private final StatusRuntimeException exception;

@@ -38,6 +38,16 @@
  * only {@code h2}, get HTTP/2. An address listed as both {@code http://} and {@code https://}
  * serves both, told apart by the TLS handshake's first byte.
  *
+ * <h2>The services</h2>
+ *
+ * {@link io.etcetera.api.MemberApi} binds etcd's KV, Maintenance and Cluster services over the
+ * member's facade in {@code server}: each makes etcd's request checks, calls the facade (which
+ * never blocks) and answers when its future completes, on the I/O thread the call came in on
+ * ({@link io.etcetera.api.Replies}). A linearizable read whose read index had to be waited for
+ * runs there too. The services implement the generated {@code AsyncService} interfaces rather than
+ * extend the {@code ImplBase} classes: Quarkus serves every {@code BindableService} class it finds
+ * on a gRPC port of its own, which a member must not open.
+ *
  * <p>Threads: one accept thread and {@code availableProcessors} I/O threads (named {@code
  * etcetera-client-*}) run every listener and every gRPC call; one thread renders {@code /metrics}.
  * Health checks are asynchronous. Nothing here blocks an I/O thread.

@@ -5,6 +5,7 @@ import io.etcetera.invariants.Invariants;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Cache;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -230,6 +231,21 @@ public final class RocksBackend implements AutoCloseable {
             }
         } catch (RocksDBException e) {
             throw new BackendException("compacting " + directory + " failed", e);
+        }
+    }
+
+    /**
+     * Writes a consistent copy of the whole database to {@code target} (which must not exist):
+     * RocksDB's checkpoint, hard links to the live files plus a copy of the manifest, after a
+     * flush (RocksDB's WAL is off, so the copy needs nothing from memory). With atomic flush the
+     * copy reflects a prefix of the write batches. Runs beside reads and writes.
+     */
+    public void checkpoint(Path target) {
+        try (Checkpoint checkpoint = Checkpoint.create(db)) {
+            checkpoint.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw new BackendException("checkpointing " + directory + " to " + target + " failed",
+                    e);
         }
     }
 

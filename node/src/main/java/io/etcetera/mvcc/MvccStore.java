@@ -255,6 +255,14 @@ public final class MvccStore implements AutoCloseable {
         backend.compactAll();
     }
 
+    /**
+     * Writes a consistent copy of the store to directory {@code target} (absent): the source of a
+     * client snapshot. The copy holds some committed batch's full state, applied index included.
+     */
+    public void checkpoint(Path target) {
+        backend.checkpoint(target);
+    }
+
     /** The database's size on disk and in memtables (etcd's db total size, for the quota). */
     public long dbSizeBytes() {
         return backend.totalSizeBytes();

@@ -13,23 +13,23 @@ import java.util.concurrent.TimeUnit;
  * Runs the real etcdctl (Debian's etcd-client, etcd 3.4) as a separate process and captures what it
  * prints. Stateless.
  */
-final class Etcdctl {
+public final class Etcdctl {
 
     /** etcdctl's own timeouts are shorter; this only stops a hung process from hanging the test. */
     private static final long PROCESS_SECONDS_MAX = 30;
 
     /** What one etcdctl run printed and returned. */
-    record Result(int exitStatus, String stdout, String stderr) {}
+    public record Result(int exitStatus, String stdout, String stderr) {}
 
     private Etcdctl() {}
 
-    static Result run(String endpoint, String... arguments)
+    public static Result run(String endpoint, String... arguments)
             throws IOException, InterruptedException {
         return runWithInput(endpoint, new byte[0], arguments);
     }
 
     /** Runs etcdctl with {@code input} on its standard input (a txn script, a put's value). */
-    static Result runWithInput(String endpoint, byte[] input, String... arguments)
+    public static Result runWithInput(String endpoint, byte[] input, String... arguments)
             throws IOException, InterruptedException {
         List<String> command =
                 new ArrayList<>(

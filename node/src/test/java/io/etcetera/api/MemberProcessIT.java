@@ -89,7 +89,8 @@ class MemberProcessIT {
                         "--listen-metrics-urls",
                         "http://127.0.0.1:" + metricsPort,
                         "--data-dir",
-                        "target/member-it.etcd");
+                        Files.createTempDirectory(Path.of("target"), "member-it-")
+                                .resolve("data").toString());
         try {
             await().atMost(START_TIMEOUT)
                     .pollInterval(Duration.ofMillis(50))
@@ -97,7 +98,10 @@ class MemberProcessIT {
                     .until(() -> get(clientPort, "/version").statusCode() == 200);
             assertThat(get(clientPort, "/version").body()).contains("\"etcdserver\":\"3.4.23\"");
             assertThat(get(metricsPort, "/metrics").body()).contains("jvm_memory_used_bytes");
-            assertThat(get(clientPort, "/health").statusCode()).isEqualTo(503);
+            await().atMost(START_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> get(clientPort, "/health").statusCode() == 200);
+            assertThat(get(clientPort, "/health").body()).isEqualTo("{\"health\":\"true\"}");
             assertThat(get(clientPort, "/livez").body()).isEqualTo("ok\n");
             assertThat(member.pid())
                     .satisfies(
@@ -112,6 +116,42 @@ class MemberProcessIT {
         assertThat(member.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(member.exitValue()).as("128 + SIGTERM, as etcd exits").isEqualTo(143);
         assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("stopped in");
+    }
+
+    @Test
+    void aDamagedWalStopsTheStartWithWhatToDoAndExitStatusOne() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "member-damaged-")
+                .resolve("data");
+        int clientPort = freePort();
+        String client = "http://127.0.0.1:" + clientPort;
+        Path log = log();
+        Process member = launch(log, "--listen-client-urls", client, "--advertise-client-urls",
+                client, "--data-dir", dataDir.toString());
+        try {
+            await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                    .until(() -> get(clientPort, "/health").statusCode() == 200);
+        } finally {
+            member.destroy();
+            member.waitFor(30, TimeUnit.SECONDS);
+        }
+        Path segment;
+        try (var files = Files.list(dataDir.resolve("member").resolve("wal"))) {
+            segment = files.filter(file -> file.toString().endsWith(".wal")).sorted().findFirst()
+                    .orElseThrow();
+        }
+        try (var file = new java.io.RandomAccessFile(segment.toFile(), "rw")) {
+            file.seek(100); // the head records, before every entry synced since
+            file.write(~file.read());
+        }
+        Process restarted = launch(log, "--listen-client-urls", client, "--advertise-client-urls",
+                client, "--data-dir", dataDir.toString());
+        assertThat(restarted.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(restarted.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(log, StandardCharsets.UTF_8))
+                .contains("cannot start the member on " + dataDir)
+                .contains(segment.toString())
+                .contains("byte offset")
+                .contains("delete its data directory");
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {

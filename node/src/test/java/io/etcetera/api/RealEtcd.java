@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,30 +22,37 @@ import java.util.stream.Stream;
  * dir under {@code target/}: the reference that differential tests compare against. Started
  * healthy, stopped with its data dir removed. Owned by one test class.
  */
-final class RealEtcd implements AutoCloseable {
+public final class RealEtcd implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private final Process process;
     private final Path dataDir;
     private final int clientPort;
+    private final String peerUrl;
 
-    private RealEtcd(Process process, Path dataDir, int clientPort) {
+    private RealEtcd(Process process, Path dataDir, int clientPort, String peerUrl) {
         this.process = process;
         this.dataDir = dataDir;
         this.clientPort = clientPort;
+        this.peerUrl = peerUrl;
     }
 
     /** Starts etcd and waits until its /health says true. */
-    static RealEtcd start() throws IOException {
+    public static RealEtcd start() throws IOException {
+        return start(List.of());
+    }
+
+    /** Starts etcd with {@code extraFlags} too and waits until its /health says true. */
+    public static RealEtcd start(List<String> extraFlags) throws IOException {
         Files.createDirectories(Path.of("target"));
         Path dataDir = Files.createTempDirectory(Path.of("target"), "real-etcd-");
         int clientPort = freePort();
         int peerPort = freePort();
         String client = "http://127.0.0.1:" + clientPort;
         String peer = "http://127.0.0.1:" + peerPort;
-        Process process =
-                new ProcessBuilder(
+        List<String> command =
+                new ArrayList<>(
                                 List.of(
                                         "etcd",
                                         "--data-dir",
@@ -58,11 +66,14 @@ final class RealEtcd implements AutoCloseable {
                                         "--initial-advertise-peer-urls",
                                         peer,
                                         "--initial-cluster",
-                                        "default=" + peer))
+                                        "default=" + peer));
+        command.addAll(extraFlags);
+        Process process =
+                new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(dataDir.resolve("etcd.log").toFile())
                         .start();
-        RealEtcd etcd = new RealEtcd(process, dataDir, clientPort);
+        RealEtcd etcd = new RealEtcd(process, dataDir, clientPort, peer);
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health = HttpRequest.newBuilder(URI.create(client + "/health")).build();
         await().atMost(START_TIMEOUT)
@@ -84,12 +95,17 @@ final class RealEtcd implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:port}, the bare endpoint form. */
-    String endpoint() {
+    public String endpoint() {
         return "127.0.0.1:" + clientPort;
     }
 
-    int clientPort() {
+    public int clientPort() {
         return clientPort;
+    }
+
+    /** The peer URL it advertises (and lists in its initial cluster). */
+    public String peerUrl() {
+        return peerUrl;
     }
 
     @Override

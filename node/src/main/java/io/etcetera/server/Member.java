@@ -1,0 +1,367 @@
+package io.etcetera.server;
+
+import io.etcetera.config.EtcdConfig;
+import io.etcetera.config.EtcdUrl;
+import io.etcetera.invariants.Invariants;
+import io.etcetera.mvcc.BackendQuota;
+import io.etcetera.mvcc.MvccStore;
+import io.etcetera.mvcc.ReadView;
+import io.etcetera.server.RequestFailedException.Reason;
+import io.etcetera.server.pb.MemberAttributes;
+
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running member: the server's facade. {@link #start} opens (or bootstraps) the data dir and
+ * starts the threads; {@link #kv()}, {@link #maintenance()} and {@link #cluster()} serve clients;
+ * {@link #stop()} stops it in etcd's order. What later wiring plugs in: the peer transport at the
+ * raft loop's single send point and {@link #step}; the lessor at {@link #expireLeases} and the
+ * leadership listeners; the watch layer at the apply path's committed events.
+ *
+ * <p>Threads, each named and with one job:
+ *
+ * <ul>
+ *   <li>{@code raft-loop} ({@link RaftLoop}): the Raft node, the WAL and snapshot files;
+ *   <li>{@code server-loop} ({@link ServerLoop}): apply batches, expired leases, fatal errors,
+ *       stop, and the periodic sweep of deadlines;
+ *   <li>{@code apply} ({@link FifoScheduler}, {@link Applier}): the store's writes, in log order;
+ *   <li>{@code compactor} ({@link Compactor}): auto-compaction and physical compaction;
+ *   <li>{@code maintenance}: defragment, hash, checkpoint and snapshot reads;
+ *   <li>{@code wal-preallocate}: fills the next WAL segment ahead of time.
+ * </ul>
+ *
+ * <p>Stop, on {@link #stop()} or a fatal error, runs on the server loop after it left its loop:
+ * new requests are refused and waiting ones fail with {@code server stopped}; the apply scheduler
+ * drains; the raft loop stops (syncing and closing the WAL); the compactor and the other threads
+ * stop and are joined; the store closes. A fatal error is logged with what the operator must do,
+ * and {@link #awaitTermination()} returns exit status 1.
+ *
+ * <p>Thread-safe.
+ */
+public final class Member implements AutoCloseable {
+
+    public static final String RAFT_THREAD = "raft-loop";
+    public static final String SERVER_THREAD = "server-loop";
+    public static final String APPLY_THREAD = "apply";
+    public static final String COMPACTOR_THREAD = "compactor";
+    public static final String MAINTENANCE_THREAD = "maintenance";
+    public static final String WAL_THREAD = "wal-preallocate";
+
+    /** Directories of client snapshots being streamed, under {@code member/}. */
+    static final String CHECKPOINT_PREFIX = "snapshot-checkpoint-";
+    /** Maintenance jobs waiting at most. */
+    static final int MAINTENANCE_JOBS_MAX = 64;
+    /** How long stop waits for client reads in progress before closing the store. */
+    static final long READS_DRAIN_MILLIS = 5000;
+
+    private static final Logger LOG = Logger.getLogger(Member.class);
+
+    private final long memberId;
+    private final long clusterId;
+    private final DataDir dataDir;
+    private final MvccStore store;
+    private final StoreReads storeReads;
+    private final WaitRegistry waits;
+    private final AppliedIndex applied;
+    private final RaftInbox inbox;
+    private final ReadIndexBatcher reads;
+    private final ReadyHandler readyHandler;
+    private final Proposals proposals;
+    private final Compactor compactor;
+    private final FifoScheduler applyScheduler;
+    private final ServerLoop serverLoop;
+    private final RaftLoop raftLoop;
+    private final ExecutorService maintenanceExecutor;
+    private final ExecutorService preallocateExecutor;
+    private final Thread raftThread;
+    private final Thread serverThread;
+    private final Thread compactorThread;
+    private final RaftKv kv;
+    private final Maintenance maintenance;
+    private final Cluster cluster;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile Throwable failure;
+    private volatile Runnable onTermination = () -> { };
+
+    private Member(EtcdConfig config, ServerSettings settings, InstantSource clock,
+            DataDir dataDir, RaftParts parts, MvccStore store, ExecutorService preallocate)
+            throws IOException {
+        this.memberId = parts.memberId();
+        this.clusterId = parts.clusterId();
+        this.dataDir = dataDir;
+        this.store = store;
+        this.preallocateExecutor = preallocate;
+        this.storeReads = new StoreReads(store);
+        long timeoutMillis = settings.requestTimeoutMillis();
+        RequestIds ids = new RequestIds(memberId, clock.millis());
+        this.waits = new WaitRegistry(timeoutMillis);
+        this.applied = new AppliedIndex(parts.snapshotIndex(), parts.snapshotTerm());
+        this.inbox = new RaftInbox();
+        this.reads = new ReadIndexBatcher(inbox, applied, ids, clock, timeoutMillis);
+        this.readyHandler = new ReadyHandler(memberId, List.of(this::onLeadership), reads,
+                parts.hardState(), settings.electionTimeoutMillis());
+        this.proposals = new Proposals(inbox, waits, ids, applied, readyHandler, clock,
+                settings.maxRequestBytes());
+        this.compactor = new Compactor(store, proposals, clock, settings.autoCompaction(),
+                timeoutMillis, this::fatal);
+        Membership membership;
+        Alarms alarms;
+        try (ReadView view = store.view()) {
+            membership = Membership.load(view);
+            alarms = Alarms.load(view);
+        }
+        // Seams for the lessor and the watch layer: no lease is granted yet, and the events of
+        // each commit have no watcher to go to.
+        Applier applier = new Applier(store, membership, alarms, waits, applied, inbox,
+                settings.snapshotCount(), parts.snapshotIndex(), leaseId -> false, events -> { },
+                compactor::wake);
+        this.applyScheduler = new FifoScheduler(APPLY_THREAD, this::fatal);
+        MemberAttributes attributes = MemberAttributes.newBuilder().setMemberId(memberId)
+                .setName(config.name()).addAllClientUrls(
+                        config.advertiseClientUrls().stream().map(EtcdUrl::toString).toList())
+                .build();
+        this.serverLoop = new ServerLoop(applyScheduler, applier, waits, reads, proposals,
+                readyHandler, clock, settings.tickMillis(), attributes, this::shutdown);
+        // The raft loop's single send point: the peer transport (a single member sends nothing).
+        this.raftLoop = new RaftLoop(memberId, parts, inbox, clock, settings, readyHandler,
+                reads, waits, serverLoop, messages -> { });
+        this.maintenanceExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(MAINTENANCE_JOBS_MAX),
+                runnable -> new Thread(runnable, MAINTENANCE_THREAD));
+        Headers headers = new Headers(clusterId, memberId, readyHandler, store);
+        this.kv = new RaftKv(memberId, proposals, reads, storeReads, headers,
+                new BackendQuota(store, settings.quotaBackendBytes()), compactor);
+        this.maintenance = new Maintenance(memberId, store, storeReads, proposals, readyHandler,
+                applied, membership, alarms, headers, inbox, maintenanceExecutor, dataDir, ids,
+                clock, timeoutMillis);
+        this.cluster = new Cluster(membership, headers);
+        this.raftThread = new Thread(raftLoop, RAFT_THREAD);
+        this.serverThread = new Thread(serverLoop, SERVER_THREAD);
+        this.compactorThread = new Thread(compactor, COMPACTOR_THREAD);
+    }
+
+    /** Starts a member with etcd's settings for {@code config} and the system clock. */
+    public static Member start(EtcdConfig config) throws IOException {
+        return start(config, ServerSettings.of(config), InstantSource.system());
+    }
+
+    /**
+     * Opens {@code config}'s data dir (bootstrapping a new member when it holds none) and starts
+     * the member's threads. Throws if the data dir cannot be used; the message says why and what
+     * to do.
+     */
+    public static Member start(EtcdConfig config, ServerSettings settings, InstantSource clock)
+            throws IOException {
+        DataDir dataDir = DataDir.of(config);
+        ExecutorService preallocate = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(2), runnable -> new Thread(runnable, WAL_THREAD));
+        RaftParts parts = null;
+        MvccStore store = null;
+        try {
+            parts = RaftStorage.exists(dataDir)
+                    ? RaftStorage.restart(dataDir, settings, preallocate)
+                    : RaftStorage.bootstrap(config, dataDir, settings, preallocate);
+            deleteCheckpoints(dataDir);
+            store = MvccStore.open(dataDir.db());
+            checkStoreCoversSnapshot(store, parts, dataDir);
+            Member member = new Member(config, settings, clock, dataDir, parts, store, preallocate);
+            member.startThreads();
+            LOG.infof("member %x of cluster %x started from %s (applied index %d, revision %d)",
+                    member.memberId, member.clusterId, dataDir.root(),
+                    store.state().appliedIndex(), store.state().revision());
+            return member;
+        } catch (IOException | RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            if (parts != null) {
+                parts.wal().close();
+            }
+            preallocate.shutdownNow();
+            throw e;
+        }
+    }
+
+    private static void checkStoreCoversSnapshot(MvccStore store, RaftParts parts, DataDir dir) {
+        long storeIndex = store.state().appliedIndex();
+        if (storeIndex < parts.snapshotIndex()) {
+            throw new IllegalStateException(String.format("the key-value store in %s is at applied"
+                    + " index %d, older than the Raft snapshot at index %d: entries the WAL no"
+                    + " longer holds are missing from it. Do not restart this member on this data:"
+                    + " remove it from the cluster, delete %s and add it back as a new member, or"
+                    + " restore from a snapshot (etcetera snapshot restore).", dir.db(),
+                    storeIndex, parts.snapshotIndex(), dir.root()));
+        }
+    }
+
+    private static void deleteCheckpoints(DataDir dataDir) throws IOException {
+        if (!Files.isDirectory(dataDir.member())) {
+            return;
+        }
+        try (DirectoryStream<Path> leftovers =
+                Files.newDirectoryStream(dataDir.member(), CHECKPOINT_PREFIX + "*")) {
+            for (Path leftover : leftovers) {
+                SnapshotStream.deleteTree(leftover);
+            }
+        }
+    }
+
+    private void startThreads() {
+        applyScheduler.start();
+        serverThread.start();
+        compactorThread.start();
+        raftThread.start();
+    }
+
+    private void onLeadership(boolean leader) {
+        compactor.onLeadership(leader);
+    }
+
+    private void fatal(Throwable error) {
+        serverLoop.fatal(error);
+    }
+
+    /** Runs on the server loop once it left its loop: stops everything, in etcd's order. */
+    private void shutdown(Throwable cause) {
+        Throwable firstFailure = cause;
+        proposals.stop();
+        RequestFailedException stopped = RequestFailedException.of(Reason.STOPPED);
+        waits.failAll(stopped);
+        reads.failAll(stopped);
+        readyHandler.failAll(stopped);
+        try {
+            applyScheduler.stopAndDrain();
+            raftLoop.requestStop();
+            raftThread.join();
+            compactor.requestStop();
+            compactorThread.join();
+            applied.failAll(stopped);
+            maintenanceExecutor.shutdown();
+            maintenanceExecutor.awaitTermination(READS_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+            preallocateExecutor.shutdown();
+            preallocateExecutor.awaitTermination(READS_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+            Invariants.check(storeReads.close(READS_DRAIN_MILLIS),
+                    "client reads still running %d ms after stop", READS_DRAIN_MILLIS);
+            store.close();
+        } catch (InterruptedException | RuntimeException e) {
+            if (firstFailure == null) {
+                firstFailure = e;
+            }
+        }
+        failure = firstFailure;
+        if (firstFailure != null) {
+            LOG.errorf(firstFailure, "%s", FatalErrors.describe(firstFailure, dataDir));
+        } else {
+            LOG.infof("member %x stopped", memberId);
+        }
+        terminated.countDown();
+        onTermination.run();
+    }
+
+    /** Stops the member and waits until it has; idempotent. Returns the exit status. */
+    public int stop() throws InterruptedException {
+        serverLoop.requestStop();
+        return awaitTermination();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    /** Waits until the member stopped: 0 after a clean stop, 1 after a fatal error. */
+    public int awaitTermination() throws InterruptedException {
+        terminated.await();
+        serverThread.join();
+        return failure == null ? 0 : 1;
+    }
+
+    /** Runs {@code callback} (on the stopping thread) once the member stopped, for any reason. */
+    public void onTermination(Runnable callback) {
+        this.onTermination = callback;
+        if (terminated.getCount() == 0) {
+            callback.run();
+        }
+    }
+
+    /** The lessor's seam: revokes these leases through Raft; false if the server loop is full. */
+    public boolean expireLeases(long... leaseIds) {
+        return serverLoop.offerExpiredLeases(leaseIds);
+    }
+
+    /** The transport's seam: a message from a peer; false if the raft inbox is full. */
+    public boolean step(io.etcetera.raft.pb.Message message) {
+        return inbox.offer(new RaftEvent.Step(message));
+    }
+
+    public RaftKv kv() {
+        return kv;
+    }
+
+    public Maintenance maintenance() {
+        return maintenance;
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    public long memberId() {
+        return memberId;
+    }
+
+    public long clusterId() {
+        return clusterId;
+    }
+
+    /** The leader's ID as this member knows it; 0 when it knows none. */
+    public long leaderId() {
+        return readyHandler.leaderId();
+    }
+
+    public boolean isLeader() {
+        return readyHandler.isLeader();
+    }
+
+    public long term() {
+        return readyHandler.term();
+    }
+
+    public long committedIndex() {
+        return readyHandler.committedIndex();
+    }
+
+    public long appliedIndex() {
+        return applied.index();
+    }
+
+    /** New leaders seen since start (etcd_server_leader_changes_seen_total). */
+    public long leaderChanges() {
+        return readyHandler.leaderChanges();
+    }
+
+    /**
+     * A future that completes once a linearizable read issued now could be served (the health
+     * checks' linearizable read).
+     */
+    public java.util.concurrent.CompletableFuture<Void> linearizableBarrier() {
+        return reads.barrier();
+    }
+
+    /** The data dir this member runs on. */
+    public DataDir dataDir() {
+        return dataDir;
+    }
+}
