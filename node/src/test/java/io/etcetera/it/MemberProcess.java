@@ -54,6 +54,19 @@ public final class MemberProcess implements AutoCloseable {
         return member;
     }
 
+    /**
+     * Launches a member on {@code dataDir} with etcd's {@code extraFlags} and returns at once: a
+     * member of a new multi-member cluster becomes healthy only once a quorum runs, so the caller
+     * launches them all, then {@link #awaitHealthy} each.
+     */
+    public static MemberProcess launch(Path dataDir, List<String> extraFlags) throws IOException {
+        Files.createDirectories(dataDir.getParent());
+        MemberProcess member = new MemberProcess(dataDir, freePort(), extraFlags,
+                dataDir.resolveSibling(dataDir.getFileName() + ".log"));
+        member.launch();
+        return member;
+    }
+
     /** Runs the jar with {@code arguments} to completion (e.g. {@code snapshot restore}). */
     public static ProcessResult runJar(Duration timeout, String... arguments)
             throws IOException, InterruptedException {
@@ -163,7 +176,7 @@ public final class MemberProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
