@@ -51,8 +51,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Stop, on {@link #stop()} or a fatal error, runs on the server loop after it left its loop:
  * new requests are refused and waiting ones fail with {@code server stopped}; the apply scheduler
  * drains; the raft loop stops (syncing and closing the WAL); the peer transport closes; the
- * compactor and the other threads stop and are joined; the store closes. A fatal error is logged with what the operator must do,
- * and {@link #awaitTermination()} returns exit status 1.
+ * compactor and the other threads stop and are joined; the store closes. A fatal error is logged
+ * with what the operator must do, and {@link #awaitTermination()} returns exit status 1; a member
+ * stopped because the cluster removed it logs etcd's words and returns 0, as etcd exits.
  *
  * <p>Thread-safe.
  */
@@ -438,6 +439,11 @@ public final class Member implements AutoCloseable {
      */
     public java.util.concurrent.CompletableFuture<Void> linearizableBarrier() {
         return reads.barrier();
+    }
+
+    /** Peer calls refused since start: another cluster's ID, a removed member, a wrong target. */
+    public long refusedPeerCalls() {
+        return transport.refusedCalls();
     }
 
     /** Snapshots of a leader's store this member installed since it started. */

@@ -22,11 +22,11 @@ import java.util.function.LongSupplier;
 /**
  * Sends a leader's MsgSnap with the state machine's data (etcd's {@code
  * createMergedSnapshotMessage}): the Raft snapshot of a member holds no data, since the store is
- * the state machine's snapshot, so the MsgSnap that goes out carries a checkpoint of the store taken
- * now, with the metadata rewritten to the store's applied index and term and the configuration at
- * that index. The follower installs the store and continues from there; the leader's progress for
- * it moves on when the follower acknowledges that index, which is at or above the one Raft asked to
- * send (the store is never behind the Raft snapshot).
+ * the state machine's snapshot, so the MsgSnap that goes out carries a checkpoint of the store
+ * taken now, with the metadata rewritten to the store's applied index and term and the
+ * configuration at that index. The follower installs the store and continues from there; the
+ * leader's progress for it moves on when the follower acknowledges that index, which is at or above
+ * the one Raft asked to send (the store is never behind the Raft snapshot).
  *
  * <p>{@link #send} runs on the apply thread, between apply batches, so the checkpoint, the applied
  * index and the membership agree. The transport streams the archive on its own thread and closes

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * Membership changes on members in this JVM over the real peer transport: a learner joins a running
@@ -140,12 +141,12 @@ class MembershipChangeTest {
         throw new AssertionError("the request succeeded");
     }
 
-    private static <T> T retryWhileUnhealthy(java.util.function.Supplier<CompletableFuture<T>> call) {
+    private static <T> T retryWhileUnhealthy(Supplier<CompletableFuture<T>> call) {
         return retry(call, Reason.UNHEALTHY);
     }
 
     /** Repeats {@code call} while it fails with {@code transient}, up to the change wait. */
-    private static <T> T retry(java.util.function.Supplier<CompletableFuture<T>> call,
+    private static <T> T retry(Supplier<CompletableFuture<T>> call,
             Reason transientReason) {
         long deadline = System.nanoTime() + CHANGE_WAIT.toNanos();
         while (true) {
