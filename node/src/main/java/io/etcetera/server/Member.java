@@ -23,6 +23,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -70,6 +71,8 @@ public final class Member implements AutoCloseable {
     static final String CHECKPOINT_PREFIX = "snapshot-checkpoint-";
     /** Maintenance jobs waiting at most. */
     static final int MAINTENANCE_JOBS_MAX = 64;
+    /** etcd's delay between applying its own removal and stopping. */
+    static final long REMOVED_STOP_DELAY_MILLIS = 1000;
     /** How long stop waits for client reads in progress before closing the store. */
     static final long READS_DRAIN_MILLIS = 5000;
 
@@ -263,8 +266,10 @@ public final class Member implements AutoCloseable {
     private void onMembers(List<io.etcetera.server.pb.MemberRecord> members) {
         peerLink.onMembers(members);
         if (membership.isRemoved(memberId)) {
-            fatal(new PeerLink.MemberRemovedFatal(
-                    "the member has been permanently removed from the cluster"));
+            // etcd stops a second later, so that the answer to the removal itself goes out.
+            CompletableFuture.delayedExecutor(REMOVED_STOP_DELAY_MILLIS, TimeUnit.MILLISECONDS)
+                    .execute(() -> fatal(new PeerLink.MemberRemovedFatal(
+                            "the member has been permanently removed from the cluster")));
         }
     }
 
