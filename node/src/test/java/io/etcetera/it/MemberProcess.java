@@ -57,11 +57,13 @@ public final class MemberProcess implements AutoCloseable {
     /**
      * Launches a member on {@code dataDir} with etcd's {@code extraFlags} and returns at once: a
      * member of a new multi-member cluster becomes healthy only once a quorum runs, so the caller
-     * launches them all, then {@link #awaitHealthy} each.
+     * launches them all, then {@link #awaitHealthy} each. The caller picks the client port, so
+     * that the ports of all members differ.
      */
-    public static MemberProcess launch(Path dataDir, List<String> extraFlags) throws IOException {
+    public static MemberProcess launch(Path dataDir, List<String> extraFlags, int clientPort)
+            throws IOException {
         Files.createDirectories(dataDir.getParent());
-        MemberProcess member = new MemberProcess(dataDir, freePort(), extraFlags,
+        MemberProcess member = new MemberProcess(dataDir, clientPort, extraFlags,
                 dataDir.resolveSibling(dataDir.getFileName() + ".log"));
         member.launch();
         return member;

@@ -30,6 +30,8 @@ public final class ProcessCluster implements AutoCloseable {
     private final List<String> names = new ArrayList<>();
     private final List<Integer> peerPorts = new ArrayList<>();
     private final List<MemberProcess> members = new ArrayList<>();
+    /** Every port handed out: free ports are picked before they are bound, so none repeats. */
+    private final java.util.Set<Integer> usedPorts = new java.util.HashSet<>();
 
     private ProcessCluster(Path dir, List<String> extraFlags) {
         this.dir = dir;
@@ -42,12 +44,12 @@ public final class ProcessCluster implements AutoCloseable {
         ProcessCluster cluster = new ProcessCluster(dir, extraFlags);
         for (int i = 0; i < size; i++) {
             cluster.names.add("m" + i);
-            cluster.peerPorts.add(MemberProcess.freePort());
+            cluster.peerPorts.add(cluster.unusedPort());
         }
         try {
             for (int i = 0; i < size; i++) {
                 cluster.members.add(MemberProcess.launch(dir.resolve(cluster.names.get(i)),
-                        cluster.flags(i, "new")));
+                        cluster.flags(i, "new"), cluster.unusedPort()));
             }
             cluster.members.forEach(MemberProcess::awaitHealthy);
         } catch (IOException | RuntimeException e) {
@@ -55,6 +57,15 @@ public final class ProcessCluster implements AutoCloseable {
             throw e;
         }
         return cluster;
+    }
+
+    /** A free port not handed out before by this cluster. */
+    private int unusedPort() throws IOException {
+        int port = MemberProcess.freePort();
+        while (!usedPorts.add(port)) {
+            port = MemberProcess.freePort();
+        }
+        return port;
     }
 
     /** etcd's flags for member {@code i}. */
@@ -84,7 +95,7 @@ public final class ProcessCluster implements AutoCloseable {
     /** Reserves a name and peer port for a member to add; returns its index. */
     public int reserve(String name) throws IOException {
         names.add(name);
-        peerPorts.add(MemberProcess.freePort());
+        peerPorts.add(unusedPort());
         members.add(null);
         return names.size() - 1;
     }
@@ -92,7 +103,7 @@ public final class ProcessCluster implements AutoCloseable {
     /** Starts reserved member {@code i} joining the running cluster, and waits for health. */
     public MemberProcess join(int i) throws IOException {
         MemberProcess member = MemberProcess.launch(dir.resolve(names.get(i)),
-                flags(i, "existing"));
+                flags(i, "existing"), unusedPort());
         members.set(i, member);
         member.awaitHealthy();
         return member;
