@@ -273,7 +273,8 @@ public final class EtcdCommandLine {
                 values.number("max-snapshots"),
                 values.number("max-wals"),
                 AutoCompaction.parse(compactionMode, values.string("auto-compaction-retention")),
-                values.number("experimental-compaction-batch-limit"));
+                values.number("experimental-compaction-batch-limit"),
+                Math.max(1, values.number("experimental-snapshot-catchup-entries")));
     }
 
     private static ClientLimits clientLimits(FlagValues values) {

@@ -344,6 +344,11 @@ final class EtcdFlags {
                             "false",
                             "Persisted lease checkpoints (no effect)."),
                     used(
+                            "experimental-snapshot-catchup-entries",
+                            UINT,
+                            "5000",
+                            "Entries kept below a snapshot for slow followers (etcd 3.5)."),
+                    used(
                             "experimental-compaction-batch-limit",
                             INT,
                             "1000",

@@ -15,6 +15,8 @@ package io.etcetera.config;
  * @param autoCompaction {@code --auto-compaction-mode} and {@code -retention}
  * @param compactionBatchRevisionsMax {@code --experimental-compaction-batch-limit}: revisions
  *     deleted per compaction batch
+ * @param snapshotCatchUpEntries {@code --experimental-snapshot-catchup-entries} (etcd 3.5): Raft
+ *     entries kept below a snapshot, so a slow follower catches up without a snapshot
  */
 public record StorageConfig(
         long snapshotCount,
@@ -22,7 +24,8 @@ public record StorageConfig(
         long maxSnapshots,
         long maxWals,
         AutoCompaction autoCompaction,
-        long compactionBatchRevisionsMax) {
+        long compactionBatchRevisionsMax,
+        long snapshotCatchUpEntries) {
 
     /** etcd's {@code DefaultQuotaBytes}. */
     public static final long DEFAULT_QUOTA_BACKEND_BYTES = 2L * 1024 * 1024 * 1024;

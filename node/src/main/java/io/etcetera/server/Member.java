@@ -14,7 +14,11 @@ import io.etcetera.mvcc.watch.SyncLoop;
 import io.etcetera.mvcc.watch.WatchConfig;
 import io.etcetera.mvcc.watch.WatchableStore;
 import io.etcetera.server.RequestFailedException.Reason;
+import io.etcetera.server.pb.ClusterPeerGrpc;
 import io.etcetera.server.pb.MemberAttributes;
+import io.etcetera.transport.PeerLimits;
+import io.etcetera.transport.PeerTransport;
+import io.etcetera.transport.PeerTransportConfig;
 
 import org.jboss.logging.Logger;
 
@@ -25,7 +29,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -35,8 +41,8 @@ import java.util.concurrent.TimeUnit;
  * One running member: the server's facade. {@link #start} opens (or bootstraps) the data dir and
  * starts the threads; {@link #kv()}, {@link #leases()}, {@link #watches()}, {@link
  * #maintenance()} and {@link #cluster()} serve clients; {@link #stop()} stops it in etcd's order.
- * What later wiring plugs in: the peer transport at the raft loop's single send point and {@link
- * #step}.
+ * The peer transport is wired at the raft loop's single send point and into its inbox ({@link
+ * PeerLink}).
  *
  * <p>Threads, each named and with one job:
  *
@@ -53,10 +59,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Stop, on {@link #stop()} or a fatal error, runs on the server loop after it left its loop:
  * new requests are refused and waiting ones fail with {@code server stopped}; the apply scheduler
- * drains; the raft loop stops (syncing and closing the WAL); the lessor is demoted; the compactor,
- * the watch-sync thread and the other threads stop and are joined; the store closes. A fatal
- * error is logged with what the operator must do, and {@link #awaitTermination()} returns exit
- * status 1.
+ * drains; the raft loop stops (syncing and closing the WAL); the lessor is demoted; the peer
+ * transport closes; the compactor, the watch-sync thread and the other threads stop and are
+ * joined; the store closes. A fatal error is logged with what the operator must do, and {@link
+ * #awaitTermination()} returns exit status 1; a member stopped because the cluster removed it logs
+ * etcd's words and returns 0, as etcd exits.
  *
  * <p>Thread-safe.
  */
@@ -73,6 +80,8 @@ public final class Member implements AutoCloseable {
     static final String CHECKPOINT_PREFIX = "snapshot-checkpoint-";
     /** Maintenance jobs waiting at most. */
     static final int MAINTENANCE_JOBS_MAX = 64;
+    /** etcd's delay between applying its own removal and stopping. */
+    static final long REMOVED_STOP_DELAY_MILLIS = 1000;
     /** How long stop waits for client reads in progress before closing the store. */
     static final long READS_DRAIN_MILLIS = 5000;
 
@@ -100,6 +109,12 @@ public final class Member implements AutoCloseable {
     private final FifoScheduler applyScheduler;
     private final ServerLoop serverLoop;
     private final RaftLoop raftLoop;
+    private final MergedSnapshots mergedSnapshots;
+    private final PeerTransport transport;
+    private final PeerLink peerLink;
+    private final Membership membership;
+    private final Reconfiguration reconfiguration;
+    private final SnapshotInstall snapshotInstall;
     private final ExecutorService maintenanceExecutor;
     private final ExecutorService preallocateExecutor;
     private final Thread raftThread;
@@ -118,6 +133,8 @@ public final class Member implements AutoCloseable {
     private final MeterGroup meters;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile Throwable failure;
+    /** Whether the member stopped because it was removed from the cluster. */
+    private volatile boolean removed;
     private volatile Runnable onTermination = () -> { };
 
     private Member(EtcdConfig config, ServerSettings settings, InstantSource clock,
@@ -154,24 +171,40 @@ public final class Member implements AutoCloseable {
             membership = Membership.load(view);
             alarms = Alarms.load(view);
         }
+        this.membership = membership;
+        // A snapshot from the leader replaces the store: the lessor reloads its leases from it.
+        this.snapshotInstall = new SnapshotInstall(store, membership, alarms, dataDir,
+                List.of(() -> LeaseApplier.recover(lessor, store)));
+        this.applyScheduler = new FifoScheduler(APPLY_THREAD, this::fatal);
+        this.peerLink = new PeerLink(memberId, inbox, membership, this::sendSnapshot,
+                this::fatal);
+        this.transport = new PeerTransport(new PeerTransportConfig(memberId, clusterId,
+                config.listenPeerUrls(), config.initialAdvertisePeerUrls(), dataDir.snap(),
+                Optional.empty(), PeerLimits.DEFAULT), peerLink, clock,
+                List.of(ClusterPeerGrpc.bindService(new ClusterPeerService(clusterId, membership,
+                        this::promoteAsLeader))));
+        peerLink.connect(transport);
+        this.mergedSnapshots = new MergedSnapshots(store, membership, dataDir, ids::next,
+                transport, inbox);
+        membership.onChange(this::onMembers);
         LeaseApplier leaseApplier = new LeaseApplier(lessor,
                 term -> readyHandler.isLeader() && readyHandler.term() == term);
         // The apply thread is the store's only writer: after a commit its revision is the batch's.
         Applier applier = new Applier(store, membership, alarms, waits, applied, inbox,
                 settings.snapshotCount(), parts.snapshotIndex(), leaseApplier,
-                events -> watchable.notify(events, store.state().revision()), compactor::wake);
+                events -> watchable.notify(events, store.state().revision()), compactor::wake,
+                snapshotInstall);
         LeaseReaper reaper = new LeaseReaper(lessor, readyHandler::isLeader, readyHandler::term,
                 reads::barrier, proposals::propose);
-        this.applyScheduler = new FifoScheduler(APPLY_THREAD, this::fatal);
         MemberAttributes attributes = MemberAttributes.newBuilder().setMemberId(memberId)
                 .setName(config.name()).addAllClientUrls(
                         config.advertiseClientUrls().stream().map(EtcdUrl::toString).toList())
                 .build();
         this.serverLoop = new ServerLoop(applyScheduler, applier, waits, reads, proposals,
                 readyHandler, reaper, clock, settings.tickMillis(), attributes, this::shutdown);
-        // The raft loop's single send point: the peer transport (a single member sends nothing).
+        // The raft loop's single send point: the peer transport.
         this.raftLoop = new RaftLoop(memberId, parts, inbox, clock, settings, readyHandler,
-                reads, waits, serverLoop, messages -> { });
+                reads, waits, serverLoop, peerLink);
         this.maintenanceExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(MAINTENANCE_JOBS_MAX),
                 runnable -> new Thread(runnable, MAINTENANCE_THREAD));
@@ -180,7 +213,10 @@ public final class Member implements AutoCloseable {
         this.maintenance = new Maintenance(memberId, store, storeReads, proposals, readyHandler,
                 applied, membership, alarms, headers, inbox, maintenanceExecutor, dataDir, ids,
                 clock, timeoutMillis);
-        this.cluster = new Cluster(membership, headers);
+        this.reconfiguration = new Reconfiguration(memberId, membership, inbox, waits, ids,
+                transport, readyHandler, clock, config.strictReconfigCheck(),
+                new ClusterPeerClient(timeoutMillis));
+        this.cluster = new Cluster(membership, headers, reconfiguration);
         this.meters = MemberMetrics.register(memberId, readyHandler, applied, waits, membership,
                 store, new BackendQuota(store, settings.quotaBackendBytes()));
         MemberMetrics.registerWatchers(meters, watchable);
@@ -216,6 +252,7 @@ public final class Member implements AutoCloseable {
                     ? RaftStorage.restart(dataDir, settings, preallocate)
                     : RaftStorage.bootstrap(config, dataDir, settings, preallocate);
             deleteCheckpoints(dataDir);
+            SnapshotInstall.redoAtStart(dataDir, parts.snapshotIndex());
             store = MvccStore.open(dataDir.db());
             checkStoreCoversSnapshot(store, parts, dataDir);
             Member member = new Member(config, settings, clock, dataDir, parts, store, preallocate);
@@ -260,12 +297,42 @@ public final class Member implements AutoCloseable {
         }
     }
 
-    private void startThreads() {
+    private void startThreads() throws IOException {
+        transport.start();
+        peerLink.onMembers(membership.members());
         applyScheduler.start();
         serverThread.start();
         compactorThread.start();
         watchSyncThread.start();
         raftThread.start();
+    }
+
+    /** Apply thread: the transport follows the members; a member removed stops (as etcd's). */
+    private void onMembers(List<io.etcetera.server.pb.MemberRecord> members) {
+        peerLink.onMembers(members);
+        if (membership.isRemoved(memberId)) {
+            // etcd stops a second later, so that the answer to the removal itself goes out.
+            CompletableFuture.delayedExecutor(REMOVED_STOP_DELAY_MILLIS, TimeUnit.MILLISECONDS)
+                    .execute(() -> fatal(new PeerLink.MemberRemovedFatal(
+                            "the member has been permanently removed from the cluster")));
+        }
+    }
+
+    /** Transport thread: a promotion forwarded to this member, the leader. */
+    private java.util.concurrent.CompletableFuture<Void> promoteAsLeader(long id) {
+        return reconfiguration.promoteAsLeader(id);
+    }
+
+    /** Raft loop: a MsgSnap goes out from the apply thread, with a checkpoint of the store. */
+    private void sendSnapshot(io.etcetera.raft.pb.Message msgSnap) {
+        try {
+            if (!applyScheduler.schedule(() -> mergedSnapshots.send(msgSnap))) {
+                inbox.offer(new RaftEvent.ReportSnapshot(msgSnap.getTo(),
+                        io.etcetera.raft.SnapshotStatus.FAILURE));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Raft loop: leadership changed. Promotion waits for the new term's first entry. */
@@ -302,6 +369,7 @@ public final class Member implements AutoCloseable {
             raftLoop.requestStop();
             raftThread.join();
             lessor.demote();
+            transport.close();
             compactor.requestStop();
             compactorThread.join();
             watchSync.stop();
@@ -318,6 +386,13 @@ public final class Member implements AutoCloseable {
             if (firstFailure == null) {
                 firstFailure = e;
             }
+        }
+        if (firstFailure instanceof PeerLink.MemberRemovedFatal removed) {
+            // etcd logs it and exits 0: nothing is damaged, this member is no longer one.
+            LOG.warnf("%s; the data dir %s used by this member must be removed",
+                    removed.getMessage(), dataDir.root());
+            firstFailure = null;
+            this.removed = true;
         }
         failure = firstFailure;
         if (firstFailure != null) {
@@ -345,6 +420,19 @@ public final class Member implements AutoCloseable {
         terminated.await();
         serverThread.join();
         return failure == null ? 0 : 1;
+    }
+
+    /**
+     * The exit status once stopped, without waiting: 0 after a clean stop or a removal from the
+     * cluster, 1 after a fatal error.
+     */
+    public int exitStatus() {
+        return failure == null ? 0 : 1;
+    }
+
+    /** Whether the member stopped because the cluster removed it. */
+    public boolean wasRemoved() {
+        return removed;
     }
 
     /** Runs {@code callback} (on the stopping thread) once the member stopped, for any reason. */
@@ -420,6 +508,16 @@ public final class Member implements AutoCloseable {
      */
     public java.util.concurrent.CompletableFuture<Void> linearizableBarrier() {
         return reads.barrier();
+    }
+
+    /** Peer calls refused since start: another cluster's ID, a removed member, a wrong target. */
+    public long refusedPeerCalls() {
+        return transport.refusedCalls();
+    }
+
+    /** Snapshots of a leader's store this member installed since it started. */
+    public long installedSnapshotCount() {
+        return snapshotInstall.installedCount();
     }
 
     /** The data dir this member runs on. */

@@ -15,7 +15,8 @@ import io.etcetera.wal.WalConfig;
  * @param tickMillis one Raft tick: {@code --heartbeat-interval}
  * @param electionTicks {@code --election-timeout} in ticks
  * @param snapshotCount applied entries between two snapshots ({@code --snapshot-count})
- * @param catchUpEntries entries kept in memory below a snapshot for slow followers (etcd: 5000)
+ * @param catchUpEntries entries kept in memory below a snapshot for slow followers ({@code
+ *     --experimental-snapshot-catchup-entries}, etcd: 5000)
  * @param quotaBackendBytes {@code --quota-backend-bytes} as {@link BackendQuota} takes it
  * @param maxRequestBytes {@code --max-request-bytes}: the largest encoded request proposed
  * @param walSegmentBytes preallocated WAL segment size (etcd: 64 MiB)
@@ -35,9 +36,6 @@ public record ServerSettings(
         int maxSnapshots,
         AutoCompaction autoCompaction) {
 
-    /** etcd's {@code DefaultSnapshotCatchUpEntries}. */
-    public static final long CATCH_UP_ENTRIES_DEFAULT = 5000;
-
     public ServerSettings {
         Invariants.check(tickMillis > 0, "tickMillis(%d) <= 0", tickMillis);
         Invariants.check(electionTicks > 1, "electionTicks(%d) <= 1", electionTicks);
@@ -53,7 +51,7 @@ public record ServerSettings(
                 config.raftTiming().heartbeatIntervalMillis(),
                 config.raftTiming().electionTicks(),
                 config.storage().snapshotCount(),
-                CATCH_UP_ENTRIES_DEFAULT,
+                config.storage().snapshotCatchUpEntries(),
                 quota == Long.MAX_VALUE ? -1 : quota,
                 config.clientLimits().maxRequestBytes(),
                 WalConfig.SEGMENT_BYTES_DEFAULT,

@@ -3,8 +3,8 @@
  * loop, the server loop and the FIFO apply scheduler, and the requests that wait for their entries.
  *
  * <p>Imports {@code raft}, {@code wal}, {@code mvcc} (and its {@code watch} layer), {@code lease},
- * {@code backend} (offline restore only) and the leaves; {@code auth} and {@code transport} plug
- * in later. The api reaches the member only through its facade: {@link io.etcetera.server.Member}
+ * {@code backend} (offline restore only), {@code transport} and the leaves; {@code auth} plugs in
+ * later. The api reaches the member only through its facade: {@link io.etcetera.server.Member}
  * (lifecycle, identity, Raft status), {@link io.etcetera.server.RaftKv}, {@link
  * io.etcetera.server.Leases}, {@link io.etcetera.server.Watches}, {@link
  * io.etcetera.server.Maintenance} and {@link io.etcetera.server.Cluster}, whose methods never block
@@ -47,6 +47,21 @@
  * Every queue between them is bounded; a full raft inbox refuses a request ({@code too many
  * requests}); the raft loop waits (with a timeout that watches for stop) when the server loop is
  * behind, and the server loop when the apply thread is.
+ *
+ * <h2>Clusters</h2>
+ *
+ * The peer transport is joined to the raft loop by {@link io.etcetera.server.PeerLink}: the raft
+ * loop's messages go out through it (the leader before its fsync, followers after), what arrives
+ * is stepped through the inbox, unreachable peers and snapshot outcomes are reported to Raft, and
+ * the transport's peers follow the applied membership. A MsgSnap leaves from the apply thread
+ * with a checkpoint of the store ({@link io.etcetera.server.MergedSnapshots}); a follower
+ * replaces its store by the received one ({@link io.etcetera.server.SnapshotInstall}) and goes on
+ * from its index. Followers forward proposals and read-index requests to the leader inside Raft
+ * (MsgProp, MsgReadIndex). A new cluster's IDs derive from {@code --initial-cluster} and its token
+ * ({@link io.etcetera.server.MemberIds}); a member joins a running one by asking a peer's {@code
+ * ClusterPeer} service ({@link io.etcetera.server.ClusterPeerService}) for the cluster's ID and
+ * members. Membership changes are {@link io.etcetera.server.Reconfiguration}'s; a member that
+ * applies its own removal, or that a peer refuses as removed, stops.
  *
  * <h2>On disk</h2>
  *

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -318,6 +319,8 @@ public final class PeerTransport implements AutoCloseable {
             ioGroup.shutdownGracefully(IO_QUIET_MILLIS, STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS)
                     .await();
             acceptGroup.shutdownGracefully(0, STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS).await();
+            // Netty's shared executor thread (started by gRPC's channel close) ends once idle.
+            GlobalEventExecutor.INSTANCE.awaitInactivity(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

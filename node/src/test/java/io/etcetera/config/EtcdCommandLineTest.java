@@ -67,7 +67,8 @@ class EtcdCommandLineTest {
                                 5,
                                 5,
                                 new AutoCompaction(AutoCompaction.Mode.PERIODIC, Duration.ZERO, 0),
-                                1000));
+                                1000,
+                                5000));
         assertThat(config.storage().autoCompaction().enabled()).isFalse();
         assertThat(config.clientLimits())
                 .isEqualTo(

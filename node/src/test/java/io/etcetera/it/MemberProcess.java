@@ -30,13 +30,16 @@ public final class MemberProcess implements AutoCloseable {
 
     private final Path dataDir;
     private final int clientPort;
+    private final int peerPort;
     private final List<String> extraFlags;
     private final Path log;
     private Process process;
 
-    private MemberProcess(Path dataDir, int clientPort, List<String> extraFlags, Path log) {
+    private MemberProcess(Path dataDir, int clientPort, List<String> extraFlags, Path log)
+            throws IOException {
         this.dataDir = dataDir;
         this.clientPort = clientPort;
+        this.peerPort = freePort();
         this.extraFlags = List.copyOf(extraFlags);
         this.log = log;
     }
@@ -48,6 +51,21 @@ public final class MemberProcess implements AutoCloseable {
                 dataDir.resolveSibling(dataDir.getFileName() + ".log"));
         member.launch();
         member.awaitHealthy();
+        return member;
+    }
+
+    /**
+     * Launches a member on {@code dataDir} with etcd's {@code extraFlags} and returns at once: a
+     * member of a new multi-member cluster becomes healthy only once a quorum runs, so the caller
+     * launches them all, then {@link #awaitHealthy} each. The caller picks the client port, so
+     * that the ports of all members differ.
+     */
+    public static MemberProcess launch(Path dataDir, List<String> extraFlags, int clientPort)
+            throws IOException {
+        Files.createDirectories(dataDir.getParent());
+        MemberProcess member = new MemberProcess(dataDir, clientPort, extraFlags,
+                dataDir.resolveSibling(dataDir.getFileName() + ".log"));
+        member.launch();
         return member;
     }
 
@@ -72,6 +90,10 @@ public final class MemberProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar",
                 JAR.toString(), "--data-dir", dataDir.toString(),
                 "--listen-client-urls", url(), "--advertise-client-urls", url()));
+        if (!extraFlags.contains("--listen-peer-urls")) {
+            // A member listens on its peer URLs even when alone: a free port, not etcd's 2380.
+            command.addAll(List.of("--listen-peer-urls", "http://127.0.0.1:" + peerPort));
+        }
         command.addAll(extraFlags);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -156,7 +178,7 @@ public final class MemberProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

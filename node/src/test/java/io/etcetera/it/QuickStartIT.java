@@ -29,8 +29,11 @@ class QuickStartIT {
     void binEtceteraThenEtcdctlPutAndGet() throws Exception {
         Path cwd = Files.createTempDirectory(Path.of("target"), "quickstart-").toAbsolutePath();
         String url = "http://127.0.0.1:" + MemberProcess.freePort();
+        // A member listens on its peer URL too: a free port rather than etcd's 2380.
+        String peerUrl = "http://127.0.0.1:" + MemberProcess.freePort();
         Map<String, String> environment = Map.of("ETCD_LISTEN_CLIENT_URLS", url,
-                "ETCD_ADVERTISE_CLIENT_URLS", url, "ETCDCTL_ENDPOINTS", url, "ETCDCTL_API", "3");
+                "ETCD_ADVERTISE_CLIENT_URLS", url, "ETCD_LISTEN_PEER_URLS", peerUrl,
+                "ETCDCTL_ENDPOINTS", url, "ETCDCTL_API", "3");
         ProcessBuilder member = new ProcessBuilder(BIN.toString()).directory(cwd.toFile())
                 .redirectErrorStream(true).redirectOutput(cwd.resolve("etcetera.log").toFile());
         member.environment().putAll(environment);

@@ -1,0 +1,234 @@
+package io.etcetera.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.options.GetOption;
+import io.etcetera.api.Etcdctl;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Three member processes on loopback, bootstrapped from {@code --initial-cluster}, used as etcd is:
+ * etcdctl lists, adds (as a learner), promotes and removes members and reports every endpoint's
+ * status; then the leader is killed with SIGKILL under a write load: a new leader is elected
+ * within a few election timeouts, every acknowledged write is on every member, and the killed
+ * member, restarted after the leader compacted its log, catches up through a snapshot. HashKV is
+ * equal on all members after each part. The parts run in order on one cluster.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    /** A snapshot every 200 entries, 100 entries kept below it for slow followers. */
+    private static final List<String> FLAGS = List.of("--snapshot-count", "200",
+            "--experimental-snapshot-catchup-entries", "100");
+    private static final Duration CHANGE_WAIT = Duration.ofSeconds(60);
+    /** Writes while the killed member is down: several snapshots past the catch-up entries. */
+    private static final int WRITES_WHILE_DOWN = 600;
+    private static final int WRITERS = 4;
+    private static final Pattern MEMBER_ID = Pattern.compile("Member ([0-9a-f]+) added");
+
+    private ProcessCluster cluster;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target"), "cluster-");
+        cluster = ProcessCluster.start(dir, 3, FLAGS);
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void etcdctlListsAddsPromotesAndRemovesMembers() throws Exception {
+        for (MemberProcess member : cluster.members()) {
+            Etcdctl.Result list = Etcdctl.run(member.url(), "member", "list");
+            assertThat(list.exitStatus()).as(list.stderr()).isZero();
+            assertThat(list.stdout().lines()).hasSize(3).allMatch(line -> line.contains(
+                    ", started, m") && line.endsWith(", false"));
+            for (MemberProcess other : cluster.members()) {
+                assertThat(list.stdout()).contains(other.url());
+            }
+        }
+        Etcdctl.Result status = Etcdctl.run(cluster.member(0).endpoint(), "endpoint", "status",
+                "--cluster");
+        assertThat(status.exitStatus()).as(status.stderr()).isZero();
+        assertThat(status.stdout().lines()).hasSize(3);
+        assertThat(status.stdout().lines().filter(line -> line.contains(", true, false, ")))
+                .hasSize(1);
+
+        int learnerSlot = cluster.reserve("m3");
+        Etcdctl.Result added = retry(() -> Etcdctl.run(cluster.endpoints(), "member", "add", "m3",
+                "--learner", "--peer-urls=" + cluster.peerUrl(learnerSlot)),
+                "unhealthy cluster");
+        assertThat(added.stdout()).contains("ETCD_INITIAL_CLUSTER_STATE=\"existing\"")
+                .contains("m3=" + cluster.peerUrl(learnerSlot));
+        Matcher id = MEMBER_ID.matcher(added.stdout());
+        assertThat(id.find()).as(added.stdout()).isTrue();
+        String learnerId = id.group(1);
+        MemberProcess learner = cluster.join(learnerSlot);
+        Etcdctl.Result refused = Etcdctl.run(learner.url(), "get", "foo");
+        assertThat(refused.stderr()).contains("etcdserver: rpc not supported for learner");
+        assertThat(Etcdctl.run(learner.url(), "get", "foo", "--consistency=s").exitStatus())
+                .isZero();
+
+        int follower = (cluster.leaderIndex(CHANGE_WAIT) + 1) % 3;
+        Etcdctl.Result promoted = retry(() -> Etcdctl.run(cluster.member(follower).url(),
+                "member", "promote", learnerId), "in sync with leader");
+        assertThat(promoted.stdout()).contains("Member " + learnerId + " promoted in cluster");
+        Etcdctl.Result removed = retry(() -> Etcdctl.run(cluster.endpoints(), "member", "remove",
+                learnerId), "unhealthy cluster");
+        assertThat(removed.stdout()).contains("Member " + learnerId + " removed from cluster");
+        assertThat(learner.awaitExit(CHANGE_WAIT)).isZero();
+        assertThat(learner.logText()).contains("permanently removed from the cluster");
+        cluster.forget(learnerSlot);
+        assertThat(Etcdctl.run(cluster.endpoints(), "member", "list").stdout().lines())
+                .hasSize(3);
+        assertHashKvEqual();
+    }
+
+    @Test
+    @Order(2)
+    void killingTheLeaderUnderWritesLosesNoAcknowledgedWrite() throws Exception {
+        Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        int killed;
+        try (Client client = Client.builder().endpoints(cluster.endpoints().split(",")).build()) {
+            List<Thread> writers = startWriters(client.getKVClient(), acknowledged, stop);
+            await().atMost(CHANGE_WAIT).until(() -> acknowledged.size() >= 200);
+            killed = cluster.leaderIndex(CHANGE_WAIT);
+            cluster.member(killed).kill();
+            long killedAt = System.nanoTime();
+            int newLeader = cluster.leaderIndex(CHANGE_WAIT);
+            long electionMillis = (System.nanoTime() - killedAt) / 1_000_000;
+            assertThat(newLeader).isNotEqualTo(killed);
+            // Election timeout 500 ms: a new leader within a few of them.
+            assertThat(electionMillis).isLessThan(5_000);
+            int target = acknowledged.size() + WRITES_WHILE_DOWN;
+            await().atMost(CHANGE_WAIT).until(() -> acknowledged.size() >= target);
+            cluster.member(killed).restart();
+            await().atMost(CHANGE_WAIT).until(() -> acknowledged.size() >= target + 200);
+            stop.set(true);
+            for (Thread writer : writers) {
+                writer.join();
+            }
+        }
+        assertThat(cluster.member(killed).logText()).contains("installed the leader's snapshot");
+        long last = acknowledged.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        for (MemberProcess member : cluster.members()) {
+            if (member == null) {
+                continue;
+            }
+            try (Client client = Client.builder().endpoints(member.url()).build()) {
+                await().atMost(CHANGE_WAIT).until(() -> client.getKVClient().get(bytes("w/"),
+                        GetOption.builder().withRange(bytes("w0")).withCountOnly(true)
+                                .withSerializable(true).build())
+                        .get(10, TimeUnit.SECONDS).getHeader().getRevision() >= last);
+                var all = client.getKVClient().get(bytes("w/"), GetOption.builder()
+                        .withRange(bytes("w0")).withSerializable(true).build())
+                        .get(30, TimeUnit.SECONDS);
+                Map<String, Long> found = new java.util.HashMap<>();
+                all.getKvs().forEach(kv -> found.put(kv.getKey().toString(StandardCharsets.UTF_8),
+                        kv.getModRevision()));
+                assertThat(found).as("acknowledged writes on %s", member.url())
+                        .containsAllEntriesOf(acknowledged);
+            }
+        }
+        assertHashKvEqual();
+    }
+
+    /** Writers put fresh keys until told to stop; a failed put may or may not have happened. */
+    private static List<Thread> startWriters(KV kv, Map<String, Long> acknowledged,
+            AtomicBoolean stop) {
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            String prefix = "w/" + w + "/";
+            Thread writer = new Thread(() -> {
+                for (int n = 0; !stop.get(); n++) {
+                    String key = prefix + n;
+                    try {
+                        long revision = kv.put(bytes(key), bytes("v" + n))
+                                .get(10, TimeUnit.SECONDS).getHeader().getRevision();
+                        acknowledged.put(key, revision);
+                    } catch (Exception failed) {
+                        // Unknown outcome (the leader died): not acknowledged, not checked.
+                    }
+                }
+            }, "writer-" + w);
+            writer.start();
+            writers.add(writer);
+        }
+        return writers;
+    }
+
+    private void assertHashKvEqual() throws Exception {
+        List<MemberProcess> live = cluster.members().stream().filter(m -> m != null).toList();
+        long revision;
+        try (Client client = Client.builder().endpoints(live.get(0).url()).build()) {
+            revision = client.getKVClient().get(bytes("x")).get(10, TimeUnit.SECONDS)
+                    .getHeader().getRevision();
+        }
+        List<Integer> hashes = new ArrayList<>();
+        for (MemberProcess member : live) {
+            try (Client client = Client.builder().endpoints(member.url()).build()) {
+                await().atMost(CHANGE_WAIT).ignoreExceptions().until(() -> {
+                    hashes.add(client.getMaintenanceClient().hashKV(member.url(), revision)
+                            .get(10, TimeUnit.SECONDS).getHash());
+                    return true;
+                });
+            }
+        }
+        assertThat(hashes).as("HashKV at revision %d", revision).hasSize(live.size())
+                .containsOnly(hashes.get(0));
+    }
+
+    private interface Call {
+        Etcdctl.Result run() throws Exception;
+    }
+
+    /** Runs {@code call} until it succeeds, while it fails with {@code transientError}. */
+    private static Etcdctl.Result retry(Call call, String transientError) throws Exception {
+        long deadline = System.nanoTime() + CHANGE_WAIT.toNanos();
+        while (true) {
+            Etcdctl.Result result = call.run();
+            if (result.exitStatus() == 0) {
+                return result;
+            }
+            assertThat(result.stderr()).as("etcdctl failed").contains(transientError);
+            assertThat(System.nanoTime()).as(result.stderr()).isLessThan(deadline);
+            await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        }
+    }
+
+    static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+}
