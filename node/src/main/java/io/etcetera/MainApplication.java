@@ -50,7 +50,8 @@ public final class MainApplication implements QuarkusApplication {
         AtomicBoolean stopRequested = new AtomicBoolean();
         member.onTermination(() -> {
             if (!stopRequested.get()) {
-                Quarkus.asyncExit(1); // a fatal error stopped the member: end the process
+                // a fatal error, or a removal from the cluster, stopped the member: end the process
+                Quarkus.asyncExit(member.exitStatus());
             }
         });
         try (ClientPort port = new ClientPort(config, MemberApi.services(member, config),

@@ -40,6 +40,17 @@ public final class WriteSet implements AutoCloseable {
         operationCount++;
     }
 
+    /** Deletes every key of {@code family} in [{@code from}, {@code to}). */
+    public void deleteRange(Family family, byte[] from, byte[] to) {
+        ColumnFamilyHandle handle = backend.handle(family);
+        try {
+            batch.deleteRange(handle, from, to);
+        } catch (RocksDBException e) {
+            throw new BackendException("adding a range delete to a write batch failed", e);
+        }
+        operationCount++;
+    }
+
     /** Puts and deletes added so far. */
     public int operationCount() {
         return operationCount;

@@ -19,7 +19,7 @@ public record EtcdUrl(String scheme, String host, String port) implements Compar
     /**
      * Parses one URL as etcd does, or throws {@link IllegalArgumentException} with etcd's message.
      */
-    static EtcdUrl parse(String written) {
+    public static EtcdUrl parse(String written) {
         String text = written.strip();
         int colon = text.indexOf(':');
         String scheme =

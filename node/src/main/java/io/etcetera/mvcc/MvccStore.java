@@ -4,6 +4,7 @@ import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RangeResponse;
 import io.etcetera.backend.BackendConfig;
 import io.etcetera.backend.BackendException;
+import io.etcetera.backend.Cursor;
 import io.etcetera.backend.Family;
 import io.etcetera.backend.MetaKey;
 import io.etcetera.backend.RevisionRecord;
@@ -261,6 +262,69 @@ public final class MvccStore implements AutoCloseable {
      */
     public void checkpoint(Path target) {
         backend.checkpoint(target);
+    }
+
+    /**
+     * Replaces the whole content of the store by that of the store in {@code source} (a checkpoint
+     * from a leader's snapshot), then makes it durable and visible. Apply thread only, with no
+     * batch open; views opened before keep reading the old content.
+     *
+     * <p>Crash safety: the first write deletes every data family and sets the applied index to 0;
+     * the data is then copied in bounded batches and the metadata (applied index of the source)
+     * last, and flushed. A crash before the end leaves a store whose applied index (0) is below the
+     * Raft snapshot's, which the member detects at restart and installs the snapshot again.
+     */
+    public void restore(Path source) {
+        Invariants.check(!batchOpen.get(), "restoring the store with an apply batch open");
+        compactionLock.lock();
+        try (RocksBackend from = RocksBackend.open(source, BackendConfig.defaults())) {
+            try (WriteSet clear = backend.newWriteSet()) {
+                for (Family family : Family.values()) {
+                    byte[] last = backend.lastKey(family);
+                    if (family != Family.META && last != null) {
+                        clear.deleteRange(family, new byte[0], last);
+                        clear.delete(family, last);
+                    }
+                }
+                clear.put(Family.META, MetaKey.CONSISTENT_INDEX.bytes(), MetaKey.encodeLong(0));
+                backend.write(clear);
+            }
+            for (Family family : Family.values()) {
+                copy(from, family); // META is the last family: the applied index comes last
+            }
+            backend.flush();
+            byte[] cursor = backend.get(Family.META, MetaKey.COMPACT_CURSOR.bytes());
+            compaction.moveCursor(RevisionRecord.main(cursor), RevisionRecord.sub(cursor));
+            publish(new StoreState(
+                    readLong(backend, MetaKey.CONSISTENT_INDEX),
+                    readLong(backend, MetaKey.TERM),
+                    readLong(backend, MetaKey.CURRENT_REVISION),
+                    readLong(backend, MetaKey.COMPACT_REVISION)));
+        } finally {
+            compactionLock.unlock();
+        }
+    }
+
+    /** Bytes copied per write batch while restoring. */
+    private static final long RESTORE_BATCH_BYTES_MAX = 4L << 20;
+
+    private void copy(RocksBackend from, Family family) {
+        try (Cursor cursor = from.cursor(family)) {
+            WriteSet writes = backend.newWriteSet();
+            try {
+                for (cursor.seek(new byte[0]); cursor.isValid(); cursor.next()) {
+                    writes.put(family, cursor.key(), cursor.value());
+                    if (writes.sizeBytes() >= RESTORE_BATCH_BYTES_MAX) {
+                        backend.write(writes);
+                        writes.close();
+                        writes = backend.newWriteSet();
+                    }
+                }
+                backend.write(writes);
+            } finally {
+                writes.close();
+            }
+        }
     }
 
     /** The database's size on disk and in memtables (etcd's db total size, for the quota). */

@@ -49,6 +49,12 @@ final class PhysicalCompaction {
         this.cursorSub = cursorSub;
     }
 
+    /** Continues from change (main, sub): the store's content was replaced (a snapshot). */
+    void moveCursor(long main, long sub) {
+        cursorMain = main;
+        cursorSub = sub;
+    }
+
     /**
      * Examines at most {@code changesMax} changes towards {@code target} and deletes what is
      * obsolete.

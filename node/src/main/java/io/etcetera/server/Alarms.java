@@ -38,6 +38,11 @@ final class Alarms {
         return new Alarms(List.copyOf(active));
     }
 
+    /** Reads the alarms again from {@code view}: a leader's snapshot replaced the store. */
+    void reload(ReadView view) throws InvalidProtocolBufferException {
+        active = load(view).active;
+    }
+
     /** Every active alarm, by member then type. */
     List<AlarmMember> active() {
         return active;

@@ -50,13 +50,16 @@ final class Applier {
     private final Consumer<List<Event>> events;
     /** Wakes the compactor after a compaction was applied. */
     private final Runnable compactionApplied;
+    /** Replaces the store by a leader's snapshot. */
+    private final SnapshotInstall snapshotInstall;
     /** The index of the last snapshot asked of the raft loop. */
     private long snapshotRequestedIndex;
 
     Applier(MvccStore store, Membership membership, Alarms alarms, WaitRegistry waits,
             AppliedIndex applied, RaftInbox raft, long snapshotCount, long snapshotIndex,
             LongPredicate leaseExists, Consumer<List<Event>> events,
-            Runnable compactionApplied) {
+            Runnable compactionApplied, SnapshotInstall snapshotInstall) {
+        this.snapshotInstall = snapshotInstall;
         this.store = store;
         this.membership = membership;
         this.alarms = alarms;
@@ -72,7 +75,9 @@ final class Applier {
 
     /** Applies one Ready's committed entries (and snapshot). */
     void apply(ServerEvent.Apply batch) throws InvalidProtocolBufferException {
-        batch.snapshot().ifPresent(this::installSnapshot);
+        if (batch.snapshot().isPresent()) {
+            installSnapshot(batch.snapshot().get());
+        }
         List<Entry> entries = batch.entries();
         if (entries.isEmpty()) {
             return;
@@ -179,9 +184,13 @@ final class Applier {
         }
     }
 
-    private void installSnapshot(Snapshot snapshot) {
-        Invariants.check(false, "a snapshot from the leader (index %d) cannot be installed: the"
-                + " store is replaced from a leader's snapshot only once the peer transport streams"
-                + " one (multi-member clusters)", snapshot.getMetadata().getIndex());
+    /** A leader's snapshot: the store continues from its index. */
+    private void installSnapshot(Snapshot snapshot) throws InvalidProtocolBufferException {
+        long index = snapshot.getMetadata().getIndex();
+        Invariants.check(index > applied.index(), "a snapshot at %d, at or below the applied"
+                + " index %d", index, applied.index());
+        snapshotInstall.install(snapshot);
+        applied.advance(index, snapshot.getMetadata().getTerm());
+        snapshotRequestedIndex = index;
     }
 }

@@ -8,6 +8,9 @@ import io.etcetera.mvcc.MvccStore;
 import io.etcetera.mvcc.ReadView;
 import io.etcetera.server.RequestFailedException.Reason;
 import io.etcetera.server.pb.MemberAttributes;
+import io.etcetera.transport.PeerLimits;
+import io.etcetera.transport.PeerTransport;
+import io.etcetera.transport.PeerTransportConfig;
 
 import org.jboss.logging.Logger;
 
@@ -17,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -26,9 +30,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * One running member: the server's facade. {@link #start} opens (or bootstraps) the data dir and
  * starts the threads; {@link #kv()}, {@link #maintenance()} and {@link #cluster()} serve clients;
- * {@link #stop()} stops it in etcd's order. What later wiring plugs in: the peer transport at the
- * raft loop's single send point and {@link #step}; the lessor at {@link #expireLeases} and the
- * leadership listeners; the watch layer at the apply path's committed events.
+ * {@link #stop()} stops it in etcd's order. The peer transport is wired at the raft loop's single
+ * send point and into its inbox ({@link PeerLink}); what later wiring plugs in: the lessor at
+ * {@link #expireLeases} and the leadership listeners; the watch layer at the apply path's committed
+ * events.
  *
  * <p>Threads, each named and with one job:
  *
@@ -44,8 +49,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Stop, on {@link #stop()} or a fatal error, runs on the server loop after it left its loop:
  * new requests are refused and waiting ones fail with {@code server stopped}; the apply scheduler
- * drains; the raft loop stops (syncing and closing the WAL); the compactor and the other threads
- * stop and are joined; the store closes. A fatal error is logged with what the operator must do,
+ * drains; the raft loop stops (syncing and closing the WAL); the peer transport closes; the
+ * compactor and the other threads stop and are joined; the store closes. A fatal error is logged with what the operator must do,
  * and {@link #awaitTermination()} returns exit status 1.
  *
  * <p>Thread-safe.
@@ -83,6 +88,10 @@ public final class Member implements AutoCloseable {
     private final FifoScheduler applyScheduler;
     private final ServerLoop serverLoop;
     private final RaftLoop raftLoop;
+    private final MergedSnapshots mergedSnapshots;
+    private final PeerTransport transport;
+    private final PeerLink peerLink;
+    private final Membership membership;
     private final ExecutorService maintenanceExecutor;
     private final ExecutorService preallocateExecutor;
     private final Thread raftThread;
@@ -93,6 +102,8 @@ public final class Member implements AutoCloseable {
     private final Cluster cluster;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile Throwable failure;
+    /** Whether the member stopped because it was removed from the cluster. */
+    private volatile boolean removed;
     private volatile Runnable onTermination = () -> { };
 
     private Member(EtcdConfig config, ServerSettings settings, InstantSource clock,
@@ -122,21 +133,32 @@ public final class Member implements AutoCloseable {
             membership = Membership.load(view);
             alarms = Alarms.load(view);
         }
+        this.membership = membership;
+        this.applyScheduler = new FifoScheduler(APPLY_THREAD, this::fatal);
+        this.peerLink = new PeerLink(memberId, inbox, membership, this::sendSnapshot,
+                this::fatal);
+        this.transport = new PeerTransport(new PeerTransportConfig(memberId, clusterId,
+                config.listenPeerUrls(), config.initialAdvertisePeerUrls(), dataDir.snap(),
+                Optional.empty(), PeerLimits.DEFAULT), peerLink, clock, List.of());
+        peerLink.connect(transport);
+        this.mergedSnapshots = new MergedSnapshots(store, membership, dataDir, ids::next,
+                transport, inbox);
+        membership.onChange(this::onMembers);
         // Seams for the lessor and the watch layer: no lease is granted yet, and the events of
         // each commit have no watcher to go to.
         Applier applier = new Applier(store, membership, alarms, waits, applied, inbox,
                 settings.snapshotCount(), parts.snapshotIndex(), leaseId -> false, events -> { },
-                compactor::wake);
-        this.applyScheduler = new FifoScheduler(APPLY_THREAD, this::fatal);
+                compactor::wake, new SnapshotInstall(store, membership, alarms, dataDir,
+                        List.of()));
         MemberAttributes attributes = MemberAttributes.newBuilder().setMemberId(memberId)
                 .setName(config.name()).addAllClientUrls(
                         config.advertiseClientUrls().stream().map(EtcdUrl::toString).toList())
                 .build();
         this.serverLoop = new ServerLoop(applyScheduler, applier, waits, reads, proposals,
                 readyHandler, clock, settings.tickMillis(), attributes, this::shutdown);
-        // The raft loop's single send point: the peer transport (a single member sends nothing).
+        // The raft loop's single send point: the peer transport.
         this.raftLoop = new RaftLoop(memberId, parts, inbox, clock, settings, readyHandler,
-                reads, waits, serverLoop, messages -> { });
+                reads, waits, serverLoop, peerLink);
         this.maintenanceExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(MAINTENANCE_JOBS_MAX),
                 runnable -> new Thread(runnable, MAINTENANCE_THREAD));
@@ -174,6 +196,7 @@ public final class Member implements AutoCloseable {
                     ? RaftStorage.restart(dataDir, settings, preallocate)
                     : RaftStorage.bootstrap(config, dataDir, settings, preallocate);
             deleteCheckpoints(dataDir);
+            SnapshotInstall.redoAtStart(dataDir, parts.snapshotIndex());
             store = MvccStore.open(dataDir.db());
             checkStoreCoversSnapshot(store, parts, dataDir);
             Member member = new Member(config, settings, clock, dataDir, parts, store, preallocate);
@@ -218,11 +241,34 @@ public final class Member implements AutoCloseable {
         }
     }
 
-    private void startThreads() {
+    private void startThreads() throws IOException {
+        transport.start();
+        peerLink.onMembers(membership.members());
         applyScheduler.start();
         serverThread.start();
         compactorThread.start();
         raftThread.start();
+    }
+
+    /** Apply thread: the transport follows the members; a member removed stops (as etcd's). */
+    private void onMembers(List<io.etcetera.server.pb.MemberRecord> members) {
+        peerLink.onMembers(members);
+        if (membership.isRemoved(memberId)) {
+            fatal(new PeerLink.MemberRemovedFatal(
+                    "the member has been permanently removed from the cluster"));
+        }
+    }
+
+    /** Raft loop: a MsgSnap goes out from the apply thread, with a checkpoint of the store. */
+    private void sendSnapshot(io.etcetera.raft.pb.Message msgSnap) {
+        try {
+            if (!applyScheduler.schedule(() -> mergedSnapshots.send(msgSnap))) {
+                inbox.offer(new RaftEvent.ReportSnapshot(msgSnap.getTo(),
+                        io.etcetera.raft.SnapshotStatus.FAILURE));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void onLeadership(boolean leader) {
@@ -245,6 +291,7 @@ public final class Member implements AutoCloseable {
             applyScheduler.stopAndDrain();
             raftLoop.requestStop();
             raftThread.join();
+            transport.close();
             compactor.requestStop();
             compactorThread.join();
             applied.failAll(stopped);
@@ -259,6 +306,13 @@ public final class Member implements AutoCloseable {
             if (firstFailure == null) {
                 firstFailure = e;
             }
+        }
+        if (firstFailure instanceof PeerLink.MemberRemovedFatal removed) {
+            // etcd logs it and exits 0: nothing is damaged, this member is no longer one.
+            LOG.warnf("%s; the data dir %s used by this member must be removed",
+                    removed.getMessage(), dataDir.root());
+            firstFailure = null;
+            this.removed = true;
         }
         failure = firstFailure;
         if (firstFailure != null) {
@@ -286,6 +340,19 @@ public final class Member implements AutoCloseable {
         terminated.await();
         serverThread.join();
         return failure == null ? 0 : 1;
+    }
+
+    /**
+     * The exit status once stopped, without waiting: 0 after a clean stop or a removal from the
+     * cluster, 1 after a fatal error.
+     */
+    public int exitStatus() {
+        return failure == null ? 0 : 1;
+    }
+
+    /** Whether the member stopped because the cluster removed it. */
+    public boolean wasRemoved() {
+        return removed;
     }
 
     /** Runs {@code callback} (on the stopping thread) once the member stopped, for any reason. */

@@ -12,16 +12,21 @@ import io.etcetera.server.pb.MemberAttributes;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The cluster's members as the applied log defines them (etcd's {@code RaftCluster}): added and
  * removed by committed conf changes, whose context carries the {@link MemberRecord}, and given
  * their name and client URLs by each member's published attributes. Kept in the store's records, so it
- * is exactly as durable as the applied index that covers it.
+ * is exactly as durable as the applied index that covers it. The IDs of removed members are kept
+ * too (etcd's {@code members_removed}): they may never come back, and their peer calls are refused.
  *
- * <p>Written by the apply thread inside an apply batch; read by any thread through an immutable
- * list, sorted by ID, replaced on each change.
+ * <p>Written by the apply thread inside an apply batch (or when a leader's snapshot replaced the
+ * store, {@link #reload}); read by any thread through an immutable list, sorted by ID, replaced on
+ * each change. The change listener runs on the apply thread after each change.
  */
 final class Membership {
 
@@ -29,19 +34,52 @@ final class Membership {
             (a, b) -> Long.compareUnsigned(a.getId(), b.getId());
 
     private volatile List<MemberRecord> members;
+    private volatile Set<Long> removedIds;
+    /** Told of the members after every change (the peer transport follows them). */
+    private volatile Consumer<List<MemberRecord>> listener = members -> { };
 
-    private Membership(List<MemberRecord> members) {
+    private Membership(List<MemberRecord> members, Set<Long> removedIds) {
         this.members = members;
+        this.removedIds = removedIds;
     }
 
     /** The members stored in {@code view}. */
     static Membership load(ReadView view) throws InvalidProtocolBufferException {
-        List<MemberRecord> members = new ArrayList<>();
+        Membership loaded = new Membership(List.of(), Set.of());
+        loaded.reload(view);
+        return loaded;
+    }
+
+    /** Reads the members again from {@code view}: a leader's snapshot replaced the store. */
+    void reload(ReadView view) throws InvalidProtocolBufferException {
+        List<MemberRecord> loaded = new ArrayList<>();
         for (ByteString value : view.records(RecordKeys.MEMBER_PREFIX).values()) {
-            members.add(MemberRecord.parseFrom(value));
+            loaded.add(MemberRecord.parseFrom(value));
         }
-        members.sort(BY_ID);
-        return new Membership(List.copyOf(members));
+        loaded.sort(BY_ID);
+        Set<Long> removed = new HashSet<>();
+        for (ByteString key : view.records(RecordKeys.REMOVED_PREFIX).keySet()) {
+            removed.add(key.substring(RecordKeys.REMOVED_PREFIX.size()).asReadOnlyByteBuffer()
+                    .getLong());
+        }
+        removedIds = Set.copyOf(removed);
+        members = List.copyOf(loaded);
+        listener.accept(members);
+    }
+
+    /** Sets the one change listener (before the apply thread starts). */
+    void onChange(Consumer<List<MemberRecord>> changeListener) {
+        this.listener = changeListener;
+    }
+
+    /** Whether member {@code id} was removed from the cluster. Any thread. */
+    boolean isRemoved(long id) {
+        return removedIds.contains(id);
+    }
+
+    /** The member with {@code id}, or null. Any thread. */
+    MemberRecord member(long id) {
+        return find(id);
     }
 
     /** Every member, sorted by ID. */
@@ -53,14 +91,21 @@ final class Membership {
     void apply(ApplyBatch batch, ConfChange change) throws InvalidProtocolBufferException {
         if (change.getType() == ConfChangeType.CONF_CHANGE_REMOVE_NODE) {
             batch.deleteRecord(RecordKeys.member(change.getNodeId()));
+            batch.putRecord(RecordKeys.removed(change.getNodeId()), new byte[0]);
+            Set<Long> removed = new HashSet<>(removedIds);
+            removed.add(change.getNodeId());
+            removedIds = Set.copyOf(removed);
             replace(change.getNodeId(), null);
             return;
         }
         MemberRecord added = MemberRecord.parseFrom(change.getContext());
         MemberRecord existing = find(change.getNodeId());
+        // An update keeps the member's role; adding a voter that is a learner promotes it.
+        boolean learner = change.getType() == ConfChangeType.CONF_CHANGE_UPDATE_NODE
+                ? existing != null && existing.getIsLearner()
+                : change.getType() == ConfChangeType.CONF_CHANGE_ADD_LEARNER_NODE;
         MemberRecord member = added.toBuilder().setId(change.getNodeId())
-                .setIsLearner(change.getType() == ConfChangeType.CONF_CHANGE_ADD_LEARNER_NODE)
-                .build();
+                .setIsLearner(learner).build();
         if (existing != null) {
             member = member.toBuilder().setName(existing.getName())
                     .clearClientUrls().addAllClientUrls(existing.getClientUrlsList()).build();
@@ -101,5 +146,6 @@ final class Membership {
             next.sort(BY_ID);
         }
         members = List.copyOf(next);
+        listener.accept(members);
     }
 }

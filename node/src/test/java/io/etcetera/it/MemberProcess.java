@@ -30,13 +30,16 @@ public final class MemberProcess implements AutoCloseable {
 
     private final Path dataDir;
     private final int clientPort;
+    private final int peerPort;
     private final List<String> extraFlags;
     private final Path log;
     private Process process;
 
-    private MemberProcess(Path dataDir, int clientPort, List<String> extraFlags, Path log) {
+    private MemberProcess(Path dataDir, int clientPort, List<String> extraFlags, Path log)
+            throws IOException {
         this.dataDir = dataDir;
         this.clientPort = clientPort;
+        this.peerPort = freePort();
         this.extraFlags = List.copyOf(extraFlags);
         this.log = log;
     }
@@ -72,6 +75,10 @@ public final class MemberProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar",
                 JAR.toString(), "--data-dir", dataDir.toString(),
                 "--listen-client-urls", url(), "--advertise-client-urls", url()));
+        if (!extraFlags.contains("--listen-peer-urls")) {
+            // A member listens on its peer URLs even when alone: a free port, not etcd's 2380.
+            command.addAll(List.of("--listen-peer-urls", "http://127.0.0.1:" + peerPort));
+        }
         command.addAll(extraFlags);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -39,7 +39,9 @@ class MemberTest {
     Path dir;
 
     private EtcdConfig config() {
-        return EtcdConfig.of("--data-dir", dir.resolve("data").toString());
+        // A free peer port: a member listens on its peer URLs even when alone, as etcd does.
+        return EtcdConfig.of("--data-dir", dir.resolve("data").toString(),
+                "--listen-peer-urls", "http://127.0.0.1:0");
     }
 
     /** Snapshots every 50 entries, keeps 10 below, 16 KiB WAL segments, 2 kept. */
