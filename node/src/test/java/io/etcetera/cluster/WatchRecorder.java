@@ -12,8 +12,11 @@ import io.etcetera.watchcheck.JetcdResponses;
 import io.etcetera.watchcheck.ObservedWatch;
 import io.etcetera.watchcheck.WatchSpec;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One jetcd watcher on a key prefix from a known revision, with prev_kv, recorded for the {@link
@@ -44,6 +47,22 @@ final class WatchRecorder implements AutoCloseable {
                 .withPrevKV(true).build();
         this.watcher = client.getWatchClient().watch(LocalCluster.bytes(prefix), option,
                 Watch.listener(this::onNext, this::onError));
+    }
+
+    /**
+     * Whether the member behind {@code client} serves etcd's Watch service at all: a watch
+     * created with a created notification gets one, or an error naming a missing method.
+     */
+    static boolean served(Client client, Duration max) throws Exception {
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        WatchOption option = WatchOption.builder().withCreateNotify(true).build();
+        Watch.Listener listener = Watch.listener(response -> answer.complete(true),
+                error -> answer.complete(!String.valueOf(error.getMessage())
+                        .contains("Method not found")));
+        try (Watch.Watcher probe = client.getWatchClient()
+                .watch(LocalCluster.bytes(RegisterWorkload.PREFIX), option, listener)) {
+            return answer.get(max.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private synchronized void onNext(io.etcd.jetcd.watch.WatchResponse response) {
