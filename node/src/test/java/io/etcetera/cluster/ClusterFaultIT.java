@@ -33,10 +33,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Properties: {@code -Dcluster.member=etcetera|etcd} (which server; etcd proves the harness),
  * {@code -Dcluster.seed=N} (first seed), {@code -Detcetera.soak.minutes=N} (run back to back, one
- * fresh cluster and seed per minute of faults, for N minutes; without it, one 30-second run).
+ * fresh cluster and seed per run of up to five minutes of faults, for N minutes; without it, one
+ * 30-second run), {@code -Dcluster.reads=serializable} (reads served from a member's own state:
+ * the run must then fail with stale reads under partitions, which proves the harness sees them).
  */
 class ClusterFaultIT {
 
+    private static final boolean SERIALIZABLE_READS =
+            System.getProperty("cluster.reads", "linearizable").equals("serializable");
     private static final int MEMBERS = 3;
     private static final int CLIENTS = 6;
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(2);
@@ -75,9 +79,11 @@ class ClusterFaultIT {
         long soakEnd = System.nanoTime() + TimeUnit.MINUTES.toNanos(soakMinutes);
         long seed = firstSeed;
         do {
-            Duration faultsFor = Duration.ofSeconds(soakMinutes > 0 ? 60 : 30);
-            RunReport report = run(kind, seed, faultsFor, soakMinutes > 0 ? 40 : 12,
-                    dir.resolve("seed-" + seed));
+            long runMinutes = Math.min(soakMinutes, 5);
+            Duration faultsFor = soakMinutes > 0 ? Duration.ofMinutes(runMinutes)
+                    : Duration.ofSeconds(30);
+            RunReport report = run(kind, seed, faultsFor,
+                    soakMinutes > 0 ? (int) (40 * runMinutes) : 12, dir.resolve("seed-" + seed));
             System.out.println("[faults] " + kind + " " + report.describe());
             report.faults().forEach(fault -> System.out.println("[faults]   " + fault));
             reports.add(report);
@@ -111,7 +117,7 @@ class ClusterFaultIT {
                 }
 
                 RegisterWorkload workload = new RegisterWorkload(cluster.clientUrls(), CLIENTS,
-                        seed, OPERATION_TIMEOUT);
+                        seed, OPERATION_TIMEOUT, SERIALIZABLE_READS);
                 workload.start();
                 Nemesis nemesis = new Nemesis(cluster, seed, faultsMax, RECOVER_MAX);
                 List<Operation> history;

@@ -7,6 +7,7 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcetera.cluster.linearizability.Operation;
 
@@ -29,6 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * fresh keys (as Jepsen's independent keys do), which keeps each key's history short enough to
  * search exhaustively.
  *
+ * <p>Reads are linearizable, unless {@code serializableReads}: then a member answers from its own
+ * state, which may be stale, and the checker should find violations under partitions; this shows
+ * that the harness catches stale reads end to end.
+ *
  * <p>A write that fails or times out is recorded with an unknown outcome (it may still take
  * effect); a read that fails is left out. Clients never retry (jetcd's retries are off), since a
  * retried write could take effect twice. One thread per client; {@link #stop} joins them.
@@ -43,16 +48,19 @@ final class RegisterWorkload {
     private final int clientCount;
     private final long seed;
     private final Duration operationTimeout;
+    private final GetOption readOption;
     private final AtomicLong issued = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
     private final List<List<Operation>> histories = new ArrayList<>();
     private volatile boolean running;
 
-    RegisterWorkload(List<String> endpoints, int clientCount, long seed, Duration operationTimeout) {
+    RegisterWorkload(List<String> endpoints, int clientCount, long seed, Duration operationTimeout,
+            boolean serializableReads) {
         this.endpoints = List.copyOf(endpoints);
         this.clientCount = clientCount;
         this.seed = seed;
         this.operationTimeout = operationTimeout;
+        this.readOption = GetOption.builder().withSerializable(serializableReads).build();
     }
 
     void start() {
@@ -114,7 +122,7 @@ final class RegisterWorkload {
     private Operation get(KV kv, int clientId, String key) {
         long call = System.nanoTime();
         try {
-            GetResponse response = await(kv.get(bytes(key)));
+            GetResponse response = await(kv.get(bytes(key), readOption));
             String value = response.getKvs().isEmpty() ? null
                     : response.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8);
             return Operation.get(clientId, key, value, call, System.nanoTime());
