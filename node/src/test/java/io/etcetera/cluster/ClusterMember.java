@@ -38,6 +38,9 @@ final class ClusterMember {
     private volatile Process process;
     private volatile boolean paused;
 
+    /** Whether the process is down because the harness killed it (else it died on its own). */
+    private volatile boolean killed;
+
     ClusterMember(int slot, MemberKind kind, Path dataDir, int clientPort, int peerPort,
             int proxyPort) {
         this.slot = slot;
@@ -69,6 +72,7 @@ final class ClusterMember {
         builder.environment().keySet().removeIf(variable -> variable.startsWith("ETCD_"));
         process = builder.start();
         paused = false;
+        killed = false;
     }
 
     /** Whether {@code /health} answers true within a second (a leader, and reads work). */
@@ -94,6 +98,7 @@ final class ClusterMember {
         }
         current.destroyForcibly();
         current.waitFor();
+        killed = true;
     }
 
     /** Starts the killed process again, same name, data dir and flags. */
@@ -137,6 +142,11 @@ final class ClusterMember {
     boolean isAlive() {
         Process current = process;
         return current != null && current.isAlive();
+    }
+
+    /** Whether the harness killed the process and has not started it again. */
+    boolean wasKilled() {
+        return killed && !isAlive();
     }
 
     boolean isPaused() {

@@ -190,7 +190,12 @@ final class LocalCluster implements AutoCloseable {
                 "--snapshot-count", "2000"));
     }
 
-    /** Heals the network, resumes paused members, restarts dead ones. */
+    /**
+     * Heals the network, resumes paused members, restarts killed ones.
+     *
+     * @throws AssertionError if a member died without being killed: a crash is a finding, and
+     *     restarting it would hide it
+     */
     void heal() throws IOException, InterruptedException {
         links.heal();
         proxies.forEach(PeerProxy::cutDamaged);
@@ -198,8 +203,10 @@ final class LocalCluster implements AutoCloseable {
             if (member.isPaused()) {
                 member.resume();
             }
-            if (!member.isAlive()) {
+            if (member.wasKilled()) {
                 member.restart();
+            } else if (!member.isAlive()) {
+                throw new AssertionError(member + " exited on its own; see " + member.log());
             }
         }
     }

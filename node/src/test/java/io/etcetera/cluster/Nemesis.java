@@ -129,18 +129,36 @@ final class Nemesis {
             case MOVE_LEADER -> {
                 int to = (leader + 1 + random.nextInt(cluster.size() - 1)) % cluster.size();
                 name = cluster.member(leader).name() + " to " + cluster.member(to).name();
-                cluster.moveLeader(leader, to);
+                note = refusal(() -> cluster.moveLeader(leader, to));
                 holdMillis = 0;
             }
             case REPLACE -> {
                 int follower = (leader + 1 + random.nextInt(cluster.size() - 1)) % cluster.size();
                 name = cluster.member(follower).name();
-                cluster.replace(follower, leader);
-                note = "now " + cluster.member(follower).name();
+                note = refusal(() -> cluster.replace(follower, leader));
+                note = note.isEmpty() ? "now " + cluster.member(follower).name() : note;
                 holdMillis = 0;
             }
         }
         return new Injected(kind, name, atMillis, holdMillis, note);
+    }
+
+    /** An administrative call that may be refused (leadership moved meanwhile) and why. */
+    private interface AdminCall {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code call}; returns "" if it succeeded, or the refusal. The cluster must still
+     * recover afterwards, which {@link #run} checks.
+     */
+    private static String refusal(AdminCall call) {
+        try {
+            call.run();
+            return "";
+        } catch (Exception refused) {
+            return "refused: " + refused.getMessage();
+        }
     }
 
     /** A write through the cut-off member must not be acknowledged. */
@@ -159,8 +177,8 @@ final class Nemesis {
     /** A write through the rest must be acknowledged within a few election timeouts. */
     private String probeMajority(int target) throws InterruptedException {
         int via = (target + 1) % cluster.size();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAJORITY_PROBE_MILLIS_MAX);
         long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(MAJORITY_PROBE_MILLIS_MAX);
         while (System.nanoTime() - deadline < 0) {
             try {
                 put(cluster.admin(via).getKVClient(), "probe/majority/" + probes++);
