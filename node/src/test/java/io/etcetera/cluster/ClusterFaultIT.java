@@ -19,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -119,7 +121,13 @@ class ClusterFaultIT {
                 RegisterWorkload workload = new RegisterWorkload(cluster.clientUrls(), CLIENTS,
                         seed, OPERATION_TIMEOUT, SERIALIZABLE_READS);
                 workload.start();
-                Nemesis nemesis = new Nemesis(cluster, seed, faultsMax, RECOVER_MAX);
+                Set<Nemesis.FaultKind> kinds = EnumSet.allOf(Nemesis.FaultKind.class);
+                if (!cluster.servesMemberRemove()) {
+                    kinds.remove(Nemesis.FaultKind.REPLACE);
+                    System.out.println("[faults] " + kind + " does not serve MemberRemove:"
+                            + " NO MEMBER REMOVE/ADD FAULTS in this run");
+                }
+                Nemesis nemesis = new Nemesis(cluster, seed, kinds, faultsMax, RECOVER_MAX);
                 List<Operation> history;
                 try {
                     nemesis.run(faultsFor);

@@ -162,18 +162,23 @@ final class LocalCluster implements AutoCloseable {
                 .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Removes the member in {@code slot} through the Cluster API, asked of {@code viaSlot}. */
+    void removeMember(int slot, int viaSlot) throws Exception {
+        admin(viaSlot).getClusterClient().removeMember(memberIds[slot])
+                .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /**
-     * Removes the member in {@code slot} through the Cluster API (asked of {@code viaSlot}),
-     * kills it, wipes its data and adds it back as a new member with a new ID and name; starts it
-     * with {@code --initial-cluster-state existing}. Does not wait for it to catch up.
+     * Kills the removed member in {@code slot}, wipes its data and adds it back through {@code
+     * viaSlot} as a new member with a new ID and name, started with {@code
+     * --initial-cluster-state existing}. Does not wait for it to catch up.
      */
-    void replace(int slot, int viaSlot) throws Exception {
-        io.etcd.jetcd.Cluster api = admin(viaSlot).getClusterClient();
-        api.removeMember(memberIds[slot]).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    void addBack(int slot, int viaSlot) throws Exception {
         ClusterMember member = member(slot);
         member.kill();
         member.wipe();
-        MemberAddResponse added = api.addMember(List.of(URI.create(member.peerUrl())))
+        MemberAddResponse added = admin(viaSlot).getClusterClient()
+                .addMember(List.of(URI.create(member.peerUrl())))
                 .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         memberIds[slot] = added.getMember().getId();
         String name = "m" + slot + "g" + ++generations[slot];
@@ -188,6 +193,20 @@ final class LocalCluster implements AutoCloseable {
                 "--initial-cluster-state", "existing",
                 "--initial-cluster-token", "etcetera-faults",
                 "--snapshot-count", "2000"));
+    }
+
+    /**
+     * Whether the members serve MemberRemove: removing an ID no member has must fail with
+     * etcd's "member not found", not with a missing method.
+     */
+    boolean servesMemberRemove() throws Exception {
+        try {
+            admin(0).getClusterClient().removeMember(0x5eed).get(CALL_TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            throw new AssertionError("removing member 5eed, which does not exist, succeeded");
+        } catch (java.util.concurrent.ExecutionException refused) {
+            return !String.valueOf(refused.getMessage()).toLowerCase().contains("unimplemented");
+        }
     }
 
     /**

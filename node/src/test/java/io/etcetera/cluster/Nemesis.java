@@ -5,7 +5,9 @@ import io.etcd.jetcd.KV;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,6 +49,7 @@ final class Nemesis {
 
     private final LocalCluster cluster;
     private final SplittableRandom random;
+    private final List<FaultKind> kinds;
     private final int faultsMax;
     private final Duration recoverMax;
     private final List<Injected> injected = new ArrayList<>();
@@ -54,9 +57,12 @@ final class Nemesis {
     private long startNanos;
     private int probes;
 
-    Nemesis(LocalCluster cluster, long seed, int faultsMax, Duration recoverMax) {
+    /** Injects faults of the given {@code kinds} (a member may not serve every admin call). */
+    Nemesis(LocalCluster cluster, long seed, Set<FaultKind> kinds, int faultsMax,
+            Duration recoverMax) {
         this.cluster = cluster;
         this.random = new SplittableRandom(seed);
+        this.kinds = List.copyOf(new TreeSet<>(kinds));
         this.faultsMax = faultsMax;
         this.recoverMax = recoverMax;
     }
@@ -67,7 +73,7 @@ final class Nemesis {
         long endNanos = startNanos + runFor.toNanos();
         while (injected.size() < faultsMax && System.nanoTime() - endNanos < 0) {
             sleepMillis(500 + random.nextInt(1_000));
-            FaultKind kind = FaultKind.values()[random.nextInt(FaultKind.values().length)];
+            FaultKind kind = kinds.get(random.nextInt(kinds.size()));
             long atMillis = elapsedMillis();
             injected.add(inject(kind, atMillis));
             cluster.heal();
@@ -135,8 +141,11 @@ final class Nemesis {
             case REPLACE -> {
                 int follower = (leader + 1 + random.nextInt(cluster.size() - 1)) % cluster.size();
                 name = cluster.member(follower).name();
-                note = refusal(() -> cluster.replace(follower, leader));
-                note = note.isEmpty() ? "now " + cluster.member(follower).name() : note;
+                note = refusal(() -> cluster.removeMember(follower, leader));
+                if (note.isEmpty()) {
+                    cluster.addBack(follower, leader);
+                    note = "now " + cluster.member(follower).name();
+                }
                 holdMillis = 0;
             }
         }
