@@ -38,7 +38,7 @@ public final class MemberApi {
         return List.of(
                 KVGrpc.bindService(new KvService(member.kv(), config.clientLimits().maxTxnOps())),
                 MaintenanceGrpc.bindService(new MaintenanceService(member)),
-                ClusterGrpc.bindService(new ClusterService(member.cluster())));
+                new ClusterService(member.cluster()).definition());
     }
 
     /**

@@ -55,6 +55,15 @@ final class ServerErrors {
             case TIMEOUT -> EtcdError.TIMEOUT;
             case TIMEOUT_DUE_TO_LEADER_FAIL -> EtcdError.TIMEOUT_DUE_TO_LEADER_FAIL;
             case BAD_LEADER_TRANSFEREE -> EtcdError.BAD_LEADER_TRANSFEREE;
+            case MEMBER_EXIST -> EtcdError.MEMBER_EXIST;
+            case PEER_URL_EXIST -> EtcdError.PEER_URL_EXIST;
+            case MEMBER_NOT_ENOUGH_STARTED -> EtcdError.MEMBER_NOT_ENOUGH_STARTED;
+            case MEMBER_BAD_URLS -> EtcdError.MEMBER_BAD_URLS;
+            case MEMBER_NOT_FOUND -> EtcdError.MEMBER_NOT_FOUND;
+            case MEMBER_NOT_LEARNER -> EtcdError.MEMBER_NOT_LEARNER;
+            case LEARNER_NOT_READY -> EtcdError.LEARNER_NOT_READY;
+            case TOO_MANY_LEARNERS -> EtcdError.TOO_MANY_LEARNERS;
+            case UNHEALTHY -> EtcdError.UNHEALTHY;
             case PROPOSAL_DROPPED -> EtcdError.PROPOSAL_DROPPED;
         };
     }

@@ -7,6 +7,7 @@ import io.etcetera.mvcc.BackendQuota;
 import io.etcetera.mvcc.MvccStore;
 import io.etcetera.mvcc.ReadView;
 import io.etcetera.server.RequestFailedException.Reason;
+import io.etcetera.server.pb.ClusterPeerGrpc;
 import io.etcetera.server.pb.MemberAttributes;
 import io.etcetera.transport.PeerLimits;
 import io.etcetera.transport.PeerTransport;
@@ -92,6 +93,8 @@ public final class Member implements AutoCloseable {
     private final PeerTransport transport;
     private final PeerLink peerLink;
     private final Membership membership;
+    private final Reconfiguration reconfiguration;
+    private final SnapshotInstall snapshotInstall;
     private final ExecutorService maintenanceExecutor;
     private final ExecutorService preallocateExecutor;
     private final Thread raftThread;
@@ -134,12 +137,15 @@ public final class Member implements AutoCloseable {
             alarms = Alarms.load(view);
         }
         this.membership = membership;
+        this.snapshotInstall = new SnapshotInstall(store, membership, alarms, dataDir, List.of());
         this.applyScheduler = new FifoScheduler(APPLY_THREAD, this::fatal);
         this.peerLink = new PeerLink(memberId, inbox, membership, this::sendSnapshot,
                 this::fatal);
         this.transport = new PeerTransport(new PeerTransportConfig(memberId, clusterId,
                 config.listenPeerUrls(), config.initialAdvertisePeerUrls(), dataDir.snap(),
-                Optional.empty(), PeerLimits.DEFAULT), peerLink, clock, List.of());
+                Optional.empty(), PeerLimits.DEFAULT), peerLink, clock,
+                List.of(ClusterPeerGrpc.bindService(new ClusterPeerService(clusterId, membership,
+                        this::promoteAsLeader))));
         peerLink.connect(transport);
         this.mergedSnapshots = new MergedSnapshots(store, membership, dataDir, ids::next,
                 transport, inbox);
@@ -148,8 +154,7 @@ public final class Member implements AutoCloseable {
         // each commit have no watcher to go to.
         Applier applier = new Applier(store, membership, alarms, waits, applied, inbox,
                 settings.snapshotCount(), parts.snapshotIndex(), leaseId -> false, events -> { },
-                compactor::wake, new SnapshotInstall(store, membership, alarms, dataDir,
-                        List.of()));
+                compactor::wake, snapshotInstall);
         MemberAttributes attributes = MemberAttributes.newBuilder().setMemberId(memberId)
                 .setName(config.name()).addAllClientUrls(
                         config.advertiseClientUrls().stream().map(EtcdUrl::toString).toList())
@@ -168,7 +173,10 @@ public final class Member implements AutoCloseable {
         this.maintenance = new Maintenance(memberId, store, storeReads, proposals, readyHandler,
                 applied, membership, alarms, headers, inbox, maintenanceExecutor, dataDir, ids,
                 clock, timeoutMillis);
-        this.cluster = new Cluster(membership, headers);
+        this.reconfiguration = new Reconfiguration(memberId, membership, inbox, waits, ids,
+                transport, readyHandler, clock, config.strictReconfigCheck(),
+                new ClusterPeerClient(timeoutMillis));
+        this.cluster = new Cluster(membership, headers, reconfiguration);
         this.raftThread = new Thread(raftLoop, RAFT_THREAD);
         this.serverThread = new Thread(serverLoop, SERVER_THREAD);
         this.compactorThread = new Thread(compactor, COMPACTOR_THREAD);
@@ -257,6 +265,11 @@ public final class Member implements AutoCloseable {
             fatal(new PeerLink.MemberRemovedFatal(
                     "the member has been permanently removed from the cluster"));
         }
+    }
+
+    /** Transport thread: a promotion forwarded to this member, the leader. */
+    private java.util.concurrent.CompletableFuture<Void> promoteAsLeader(long id) {
+        return reconfiguration.promoteAsLeader(id);
     }
 
     /** Raft loop: a MsgSnap goes out from the apply thread, with a checkpoint of the store. */
@@ -425,6 +438,11 @@ public final class Member implements AutoCloseable {
      */
     public java.util.concurrent.CompletableFuture<Void> linearizableBarrier() {
         return reads.barrier();
+    }
+
+    /** Snapshots of a leader's store this member installed since it started. */
+    public long installedSnapshotCount() {
+        return snapshotInstall.installedCount();
     }
 
     /** The data dir this member runs on. */

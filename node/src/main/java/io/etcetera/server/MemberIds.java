@@ -30,6 +30,15 @@ public final class MemberIds {
         return firstLong(sha1(joined.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * The ID etcd gives a member added at runtime (MemberAdd): its sorted peer URLs, concatenated,
+     * followed by the time in seconds since the epoch, in decimal.
+     */
+    public static long newMemberId(List<String> sortedPeerUrls, long epochSeconds) {
+        String joined = String.join("", sortedPeerUrls) + epochSeconds;
+        return firstLong(sha1(joined.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** The ID of a cluster of these members. */
     public static long clusterId(Collection<Long> memberIds) {
         ByteBuffer bytes = ByteBuffer.allocate(Long.BYTES * memberIds.size());

@@ -15,6 +15,13 @@ sealed interface RaftEvent {
     /** A client request to append: {@code data}, an encoded {@code RaftRequest} with {@code id}. */
     record Propose(long id, ByteString data) implements RaftEvent {}
 
+    /** A membership change to propose; {@code change.id} is what its proposer waits under. */
+    record ProposeConfChange(io.etcetera.raft.pb.ConfChange change) implements RaftEvent {}
+
+    /** The Raft status is wanted (a leader's progress of each member, for MemberPromote). */
+    record ReadStatus(java.util.concurrent.CompletableFuture<io.etcetera.raft.Status> answer)
+            implements RaftEvent {}
+
     /** A message from a peer (the transport's entry point). */
     record Step(Message message) implements RaftEvent {}
 

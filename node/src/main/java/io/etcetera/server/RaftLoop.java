@@ -183,6 +183,10 @@ final class RaftLoop implements Runnable {
     private void handle(RaftEvent event) throws IOException {
         if (event instanceof RaftEvent.Propose propose) {
             propose(propose);
+        } else if (event instanceof RaftEvent.ProposeConfChange change) {
+            proposeConfChange(change.change());
+        } else if (event instanceof RaftEvent.ReadStatus status) {
+            status.answer().complete(node.status());
         } else if (event instanceof RaftEvent.Step step) {
             step(step.message());
         } else if (event instanceof RaftEvent.ReadIndex read) {
@@ -213,6 +217,16 @@ final class RaftLoop implements Runnable {
             } else {
                 waits.fail(propose.id(), RequestFailedException.of(Reason.TOO_MANY_REQUESTS));
             }
+        }
+    }
+
+    private void proposeConfChange(ConfChange change) {
+        try {
+            node.proposeConfChange(change);
+        } catch (ProposalDroppedException dropped) {
+            waits.fail(change.getId(), RequestFailedException.of(
+                    dropped.reason() == ProposalDroppedException.Reason.NO_LEADER
+                            ? Reason.NO_LEADER : Reason.PROPOSAL_DROPPED));
         }
     }
 

@@ -11,6 +11,7 @@ import io.etcetera.raft.pb.ConfState;
 import io.etcetera.raft.pb.Snapshot;
 import io.etcetera.raft.pb.SnapshotMetadata;
 import io.etcetera.server.pb.MemberRecord;
+import io.etcetera.server.pb.MembersReply;
 import io.etcetera.wal.RecoveredWal;
 import io.etcetera.wal.Snapshotter;
 import io.etcetera.wal.Wal;
@@ -55,9 +56,7 @@ final class RaftStorage {
             Executor preallocate) throws IOException {
         config.verifyBootstrap();
         if (config.initialClusterState() == ClusterState.EXISTING) {
-            throw new IllegalArgumentException("--initial-cluster-state existing: joining a running"
-                    + " cluster needs its peers, which this member cannot reach yet (peer"
-                    + " transport); start every member with --initial-cluster-state new");
+            return join(config, dataDir, settings, preallocate);
         }
         List<MemberRecord> members = initialMembers(config.initialCluster().peerUrlsByName(),
                 config.initialClusterToken());
@@ -80,6 +79,58 @@ final class RaftStorage {
             node.bootstrap(peers);
             return new RaftParts(memberId, clusterId, node, storage, wal, snapshotter,
                     confState.build(), peers.size(), storage.initialState().hardState());
+        } catch (IOException | RuntimeException e) {
+            wal.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Joins a running cluster (etcd's {@code --initial-cluster-state existing}): asks the other
+     * members of {@code --initial-cluster} for the cluster's ID and members, checks that they are
+     * the ones listed (each with the same peer URLs, etcd's {@code ValidateClusterAndAssignIDs}),
+     * takes this member's ID from the one with its advertised peer URLs (added before by
+     * MemberAdd), and starts an empty node: the leader sends the log, or a snapshot, from which
+     * the membership and the store are rebuilt.
+     */
+    static RaftParts join(EtcdConfig config, DataDir dataDir, ServerSettings settings,
+            Executor preallocate) throws IOException {
+        List<EtcdUrl> others = new ArrayList<>();
+        config.initialCluster().peerUrlsByName().forEach((name, urls) -> {
+            if (!name.equals(config.name())) {
+                others.addAll(urls);
+            }
+        });
+        MembersReply cluster = new ClusterPeerClient(settings.requestTimeoutMillis())
+                .members(others);
+        Map<String, List<EtcdUrl>> listed = config.initialCluster().peerUrlsByName();
+        if (listed.size() != cluster.getMembersCount()) {
+            throw new IllegalArgumentException("error validating peerURLs " + cluster
+                    .getMembersList() + ": member count is unequal");
+        }
+        long memberId = 0;
+        for (Map.Entry<String, List<EtcdUrl>> member : listed.entrySet()) {
+            List<String> urls = member.getValue().stream().map(EtcdUrl::toString).sorted()
+                    .toList();
+            MemberRecord match = cluster.getMembersList().stream()
+                    .filter(m -> m.getPeerUrlsList().stream().sorted().toList().equals(urls))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException(
+                            "error validating peerURLs: unmatched member while checking"
+                                    + " PeerURLs " + urls));
+            if (member.getKey().equals(config.name())) {
+                memberId = match.getId();
+            }
+        }
+        Files.createDirectories(dataDir.member());
+        Wal wal = Wal.create(dataDir.wal(), Metadata.newBuilder().setMemberId(memberId)
+                .setClusterId(cluster.getClusterId()).build(), walConfig(settings, preallocate));
+        try {
+            Snapshotter snapshotter = Snapshotter.open(dataDir.snap(), settings.maxSnapshots());
+            MemoryStorage storage = new MemoryStorage();
+            RawNode node = new RawNode(raftConfig(memberId, storage, settings, 0));
+            return new RaftParts(memberId, cluster.getClusterId(), node, storage, wal,
+                    snapshotter, ConfState.getDefaultInstance(), 0,
+                    storage.initialState().hardState());
         } catch (IOException | RuntimeException e) {
             wal.close();
             throw e;

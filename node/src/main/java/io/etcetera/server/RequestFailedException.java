@@ -45,6 +45,15 @@ public final class RequestFailedException extends RuntimeException {
         TIMEOUT,
         TIMEOUT_DUE_TO_LEADER_FAIL,
         BAD_LEADER_TRANSFEREE,
+        MEMBER_EXIST,
+        PEER_URL_EXIST,
+        MEMBER_NOT_ENOUGH_STARTED,
+        MEMBER_BAD_URLS,
+        MEMBER_NOT_FOUND,
+        MEMBER_NOT_LEARNER,
+        LEARNER_NOT_READY,
+        TOO_MANY_LEARNERS,
+        UNHEALTHY,
         /** Raft refused the proposal (a leader transfer, a full uncommitted tail). */
         PROPOSAL_DROPPED
     }

@@ -46,6 +46,8 @@ final class SnapshotInstall {
     private final DataDir dataDir;
     /** Other state kept in the store (the lessor, the watchers) to reload after an install. */
     private final List<Runnable> reloaded;
+    /** Snapshots installed since start (read by any thread). */
+    private volatile long installedCount;
 
     SnapshotInstall(MvccStore store, Membership membership, Alarms alarms, DataDir dataDir,
             List<Runnable> reloaded) {
@@ -79,8 +81,14 @@ final class SnapshotInstall {
         }
         reloaded.forEach(Runnable::run);
         deleteArchivesUpTo(dataDir, index);
+        installedCount++;
         LOG.infof("installed the leader's snapshot at index %d (revision %d)", index,
                 store.state().revision());
+    }
+
+    /** Leaders' snapshots installed since start. */
+    long installedCount() {
+        return installedCount;
     }
 
     /**

@@ -1,0 +1,103 @@
+package io.etcetera.server;
+
+import io.etcetera.config.EtcdUrl;
+import io.etcetera.server.RequestFailedException.Reason;
+import io.etcetera.server.pb.ClusterPeerGrpc;
+import io.etcetera.server.pb.MembersReply;
+import io.etcetera.server.pb.MembersRequest;
+import io.etcetera.server.pb.PromoteReply;
+import io.etcetera.server.pb.PromoteRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Calls another member's {@code ClusterPeer} service on its peer URLs: the members of a running
+ * cluster, for a member that joins it (etcd's {@code GetClusterFromRemotePeers}), and a promotion
+ * forwarded to the leader (etcd's {@code promoteMemberHTTP}). One short-lived plaintext channel per
+ * call; {@code https} peer URLs are not served by this build (see the member's start checks).
+ *
+ * <p>Thread-safe: calls share nothing.
+ */
+final class ClusterPeerClient {
+
+    private static final Logger LOG = Logger.getLogger(ClusterPeerClient.class);
+
+    private final long timeoutMillis;
+
+    ClusterPeerClient(long timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /**
+     * The members of the cluster as the first of {@code peerUrls} that answers has them; blocks
+     * (at start only). Throws {@link IllegalStateException} with etcd's words when none answers.
+     */
+    MembersReply members(List<EtcdUrl> peerUrls) {
+        for (EtcdUrl url : peerUrls) {
+            ManagedChannel channel = channel(url);
+            try {
+                return ClusterPeerGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+                        .members(MembersRequest.getDefaultInstance());
+            } catch (StatusRuntimeException e) {
+                LOG.warnf("could not get the cluster's members from %s: %s", url, e.getStatus());
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+        throw new IllegalStateException("cannot fetch cluster info from peer urls: could not"
+                + " retrieve cluster information from the given URLs " + peerUrls);
+    }
+
+    /** Asks the member at {@code leaderUrls} to promote learner {@code id}. */
+    CompletableFuture<Void> promote(List<String> leaderUrls, long id) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ManagedChannel channel = channel(EtcdUrl.parse(leaderUrls.get(0)));
+        ClusterPeerGrpc.newStub(channel).withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+                .promote(PromoteRequest.newBuilder().setMemberId(id).build(),
+                        new StreamObserver<PromoteReply>() {
+                            @Override
+                            public void onNext(PromoteReply reply) { }
+
+                            @Override
+                            public void onError(Throwable failure) {
+                                channel.shutdownNow();
+                                done.completeExceptionally(refusal(failure));
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                channel.shutdownNow();
+                                done.complete(null);
+                            }
+                        });
+        return done;
+    }
+
+    /** The leader's refusal as the server's own failure; a broken call times out as etcd's. */
+    private static RuntimeException refusal(Throwable failure) {
+        Status status = Status.fromThrowable(failure);
+        if (status.getCode() == Status.Code.FAILED_PRECONDITION) {
+            try {
+                return RequestFailedException.of(Reason.valueOf(status.getDescription()));
+            } catch (IllegalArgumentException | NullPointerException unknown) {
+                return RequestFailedException.of(Reason.TIMEOUT);
+            }
+        }
+        return RequestFailedException.of(Reason.TIMEOUT);
+    }
+
+    private static ManagedChannel channel(EtcdUrl url) {
+        return NettyChannelBuilder.forAddress(url.host(), Integer.parseInt(url.port()))
+                .usePlaintext().build();
+    }
+}
