@@ -7,6 +7,7 @@ import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcetera.config.EtcdConfig;
 import io.etcetera.server.Member;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 
 import com.google.protobuf.ByteString;
@@ -31,14 +32,21 @@ public final class MemberApi {
 
     private MemberApi() {}
 
-    /** KV, Maintenance and Cluster over {@code member}, with {@code config}'s request limits. */
+    /**
+     * KV, Maintenance and Cluster over {@code member}, with {@code config}'s request limits; while
+     * the member is a learner, only what etcd lets a learner serve ({@link LearnerGate}).
+     */
     public static List<ServerServiceDefinition> services(Member member, EtcdConfig config) {
         // The services implement the generated AsyncService interfaces, not the BindableService
         // base classes, which Quarkus would discover and serve on a gRPC port of its own.
-        return List.of(
+        List<ServerServiceDefinition> services = List.of(
                 KVGrpc.bindService(new KvService(member.kv(), config.clientLimits().maxTxnOps())),
                 MaintenanceGrpc.bindService(new MaintenanceService(member)),
                 new ClusterService(member.cluster()).definition());
+        LearnerGate learnerGate = new LearnerGate(
+                () -> member.cluster().isLearner(member.memberId()));
+        return services.stream()
+                .map(service -> ServerInterceptors.intercept(service, learnerGate)).toList();
     }
 
     /**
