@@ -100,6 +100,16 @@ public record Operation(
                 NEVER);
     }
 
+    /**
+     * This unknown write as one known to have taken effect by {@code returnNanos} (a read saw its
+     * value): see {@link ObservedWrites}.
+     */
+    Operation withOutcomeSeen(long seenNanos) {
+        Invariants.check(isPending(), "%s is not unknown", describe());
+        return new Operation(clientId, kind, key, expected, value, Outcome.OK, callNanos,
+                seenNanos);
+    }
+
     /** Whether the client never learnt the outcome. */
     public boolean isPending() {
         return outcome == Outcome.UNKNOWN;
