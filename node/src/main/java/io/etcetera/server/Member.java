@@ -172,9 +172,11 @@ public final class Member implements AutoCloseable {
             alarms = Alarms.load(view);
         }
         this.membership = membership;
-        // A snapshot from the leader replaces the store: the lessor reloads its leases from it.
+        // A snapshot from the leader replaces the store: the lessor reloads its leases from it,
+        // and watchers catch up from its history.
         this.snapshotInstall = new SnapshotInstall(store, membership, alarms, dataDir,
-                List.of(() -> LeaseApplier.recover(lessor, store)));
+                List.of(() -> LeaseApplier.recover(lessor, store),
+                        () -> watchable.restore(store.state().revision())));
         this.applyScheduler = new FifoScheduler(APPLY_THREAD, this::fatal);
         this.peerLink = new PeerLink(memberId, inbox, membership, this::sendSnapshot,
                 this::fatal);

@@ -79,6 +79,19 @@ final class IntervalTree {
     }
 
     /** Appends every watcher whose interval holds {@code key} to {@code out}. */
+    /** Appends every watcher held, in interval order, to {@code out}. */
+    void collectAll(List<Watcher> out) {
+        collectAll(root, out);
+    }
+
+    private static void collectAll(Node node, List<Watcher> out) {
+        if (node != null) {
+            collectAll(node.left, out);
+            out.addAll(node.watchers);
+            collectAll(node.right, out);
+        }
+    }
+
     void stab(ByteString key, List<Watcher> out) {
         stab(root, key, out);
     }

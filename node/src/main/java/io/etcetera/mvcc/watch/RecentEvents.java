@@ -35,6 +35,10 @@ final class RecentEvents {
         this.startRevision = notifiedRevision + 1;
     }
 
+    int eventsMax() {
+        return eventsMax;
+    }
+
     /** The oldest revision whose events are all held. */
     long startRevision() {
         return startRevision;

@@ -200,6 +200,30 @@ public final class WatchableStore {
         }
     }
 
+    /**
+     * The store's content was replaced by a leader's snapshot up to {@code revision}: the events
+     * between the last notify and it never passed through {@link #notify}, so every synced
+     * watcher catches up from the store's history instead, as etcd's {@code watchableStore.Restore}
+     * does (a watcher whose next revision is compacted there is canceled with the compact
+     * revision). Apply thread only, after the install and before the next notify.
+     */
+    public void restore(long revision) {
+        lock.lock();
+        try {
+            Invariants.check(
+                    revision >= sets.notifiedRevision,
+                    "restore at revision %d after %d",
+                    revision,
+                    sets.notifiedRevision);
+            sets.restore(revision);
+            if (!sets.unsynced.isEmpty()) {
+                wakeSync();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private static void checkOrdered(List<Event> events, long firstRevision, long revision) {
         long previous = firstRevision;
         for (Event event : events) {

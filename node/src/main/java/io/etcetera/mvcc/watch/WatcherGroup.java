@@ -68,6 +68,12 @@ final class WatcherGroup {
         intervals.stab(key, out);
     }
 
+    /** Appends every watcher held to {@code out}, each once. */
+    void collectAll(List<Watcher> out) {
+        keys.values().forEach(out::addAll);
+        intervals.collectAll(out);
+    }
+
     /** For tests: the interval index's own invariants. */
     void checkInvariants() {
         intervals.checkInvariants();

@@ -4,8 +4,10 @@ import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.WatchResponse;
 import io.etcetera.invariants.Invariants;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.function.LongFunction;
 
 /**
@@ -23,7 +25,7 @@ final class WatcherSets {
 
     final WatcherGroup synced = new WatcherGroup();
     final LinkedHashSet<Watcher> unsynced = new LinkedHashSet<>();
-    final RecentEvents recent;
+    RecentEvents recent;
 
     /** Streams with a progress_notify watcher: the ones progress ticks visit. */
     final LinkedHashSet<WatchStream> progressStreams = new LinkedHashSet<>();
@@ -78,6 +80,23 @@ final class WatcherSets {
         watcher.state = Watcher.State.SYNCED;
         synced.add(watcher);
         return false;
+    }
+
+    /**
+     * The store's content was replaced up to {@code revision} (a leader's snapshot): every synced
+     * watcher becomes unsynced, to catch up from the new history, and the recent events, which
+     * describe the old content, are dropped.
+     */
+    void restore(long revision) {
+        List<Watcher> wereSynced = new ArrayList<>(synced.size());
+        synced.collectAll(wereSynced);
+        for (Watcher watcher : wereSynced) {
+            synced.remove(watcher);
+            watcher.state = Watcher.State.UNSYNCED;
+            unsynced.add(watcher);
+        }
+        recent = new RecentEvents(recent.eventsMax(), revision);
+        notifiedRevision = revision;
     }
 
     /** Parks {@code watcher}, already out of its set, until its stream has room. */

@@ -477,4 +477,30 @@ class WatchableStoreTest {
         assertThat(client.watches().get(1).isCanceled()).isTrue();
         fixture.assertAllComplete();
     }
+
+    @Test
+    void afterASnapshotInstallSyncedWatchersCatchUpFromTheStoresHistory() {
+        WatchClient client = fixture.client();
+        client.create(watch("a").build());
+        client.drain();
+        fixture.put("a", "1");
+        assertThat(keys(client.drain().get(0))).containsExactly("a");
+        // What a leader's snapshot brings reaches the store without passing through notify.
+        fixture.commitUnseen(batch -> batch.put(putRequest("a", "2")));
+        fixture.commitUnseen(batch -> batch.put(putRequest("b", "2")));
+        fixture.commitUnseen(batch -> batch.put(putRequest("a", "3")));
+        assertThat(client.drain()).isEmpty();
+
+        fixture.watchable.restore(fixture.revision());
+        assertThat(fixture.watchable.counts().synced()).isZero();
+        fixture.sync();
+        List<WatchResponse> caughtUp = client.drain();
+        assertThat(caughtUp).flatMap(WatchResponse::getEventsList)
+                .map(event -> event.getKv().getValue()).containsExactly(bytes("2"), bytes("3"));
+        assertThat(fixture.watchable.counts().synced()).isEqualTo(1);
+
+        fixture.put("a", "4");
+        assertThat(keys(client.drain().get(0))).containsExactly("a");
+        fixture.assertAllComplete();
+    }
 }
