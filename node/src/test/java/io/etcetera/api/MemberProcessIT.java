@@ -77,7 +77,9 @@ class MemberProcessIT {
     void servesTheFlaggedPortsAndStopsOnSigterm() throws Exception {
         int clientPort = freePort();
         int metricsPort = freePort();
+        int peerPort = freePort();
         String client = "http://127.0.0.1:" + clientPort;
+        String peer = "http://127.0.0.1:" + peerPort;
         Path log = log();
         Process member =
                 launch(
@@ -88,6 +90,12 @@ class MemberProcessIT {
                         client,
                         "--listen-metrics-urls",
                         "http://127.0.0.1:" + metricsPort,
+                        "--listen-peer-urls",
+                        peer,
+                        "--initial-advertise-peer-urls",
+                        peer,
+                        "--initial-cluster",
+                        "default=" + peer,
                         "--data-dir",
                         Files.createTempDirectory(Path.of("target"), "member-it-")
                                 .resolve("data").toString());
@@ -107,7 +115,7 @@ class MemberProcessIT {
                     .satisfies(
                             pid ->
                                     assertThat(listeningPorts(pid))
-                                            .containsExactlyInAnyOrder(clientPort, metricsPort));
+                                            .containsExactlyInAnyOrder(clientPort, metricsPort, peerPort));
             assertThat(Files.readString(log, StandardCharsets.UTF_8))
                     .contains("ready to serve client requests on " + client);
         } finally {
