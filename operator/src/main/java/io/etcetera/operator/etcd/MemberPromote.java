@@ -1,6 +1,8 @@
 package io.etcetera.operator.etcd;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import io.etcd.jetcd.api.MemberListResponse;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
@@ -29,10 +31,11 @@ final class MemberPromote {
 
     private MemberPromote() {}
 
-    /** Encodes a member ID as field 1 (varint) of the request message. */
+    /** A member ID as field 1 (varint) of the request message. */
     private static final class IdMarshaller implements MethodDescriptor.Marshaller<Long> {
 
         private static final int ID_FIELD = 1;
+        private static final int ID_TAG = ID_FIELD << 3 | WireFormat.WIRETYPE_VARINT;
 
         @Override
         public InputStream stream(Long id) {
@@ -49,7 +52,20 @@ final class MemberPromote {
 
         @Override
         public Long parse(InputStream stream) {
-            throw new UnsupportedOperationException("the operator only sends this request");
+            try {
+                CodedInputStream in = CodedInputStream.newInstance(stream);
+                long id = 0;
+                for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                    if (tag == ID_TAG) {
+                        id = in.readUInt64();
+                    } else {
+                        in.skipField(tag);
+                    }
+                }
+                return id;
+            } catch (IOException e) {
+                throw new UncheckedIOException("decoding MemberPromoteRequest", e);
+            }
         }
     }
 }
