@@ -93,6 +93,24 @@ class RocksBackendTest {
         }
     }
 
+    @Test
+    void sizeGrowsWithEveryWriteAndIsExactAgainAfterAFlush() {
+        try (RocksBackend backend = RocksBackend.open(directory, small())) {
+            long empty = backend.totalSizeBytes();
+            for (int i = 0; i < 3; i++) {
+                long before = backend.totalSizeBytes();
+                try (WriteSet writes = backend.newWriteSet()) {
+                    writes.put(Family.KEY, bytes("key" + i), new byte[10_000]);
+                    backend.write(writes);
+                }
+                assertThat(backend.totalSizeBytes()).isGreaterThanOrEqualTo(before + 10_000);
+            }
+            backend.flush(); // memtables become SST files: the exact size, compressed zeros
+            assertThat(backend.totalSizeBytes()).isGreaterThan(empty)
+                    .isLessThan(empty + 30_000);
+        }
+    }
+
     private static void put(RocksBackend backend, String key, String value) {
         try (WriteSet writes = backend.newWriteSet()) {
             writes.put(Family.KEY, bytes(key), bytes(value));
