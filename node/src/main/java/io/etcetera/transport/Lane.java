@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One long-lived outbound gRPC stream to a peer for one kind of Raft message, with its bounded
@@ -27,9 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * BACKING_OFF ──retryAt──> CONNECTING
  * </pre>
  *
- * <p>Threads: {@link #offer} from any thread (the raft loop); {@link #drain}, {@link #discard} and
- * every other field only on the peer's sender thread. Invariant: {@code queuedBytes} is the sum of
- * the serialized sizes of the queued messages, up to offers in progress.
+ * <p>Threads: {@link #offer} and {@link #trySend} from any thread (the raft loop), so that a
+ * message goes out on the thread that made it when the stream takes it, without waking the sender
+ * (a thread hop per message was a fifth of the raft loop's time and two hops on every write's
+ * path); {@link #send} and {@link #replaceCall} from the sender. Sending, draining, discarding and
+ * replacing the call happen under {@code sendLock}, so batches leave in queue order and a call is
+ * never used by two threads at once. Every other field belongs to the sender thread. Invariant:
+ * {@code queuedBytes} is the sum of the serialized sizes of the queued messages, up to offers in
+ * progress.
  */
 final class Lane {
 
@@ -50,11 +56,15 @@ final class Lane {
     /** True while the lane is backing off: offers fail at once instead of queueing stale work. */
     private volatile boolean down;
 
+    private final ReentrantLock sendLock = new ReentrantLock();
+
+    /** The stream batches go on; null while the lane has none. Written under {@code sendLock}. */
+    private volatile ClientCall<MessageBatch, StreamEnd> call;
+
     /** The fields below belong to the sender thread. */
     State state = State.IDLE;
 
     ManagedChannel channel;
-    ClientCall<MessageBatch, StreamEnd> call;
 
     /** When the current call was started, to give up on a peer that never answers. */
     Instant connectingSince = Instant.MIN;
@@ -94,11 +104,63 @@ final class Lane {
         return queue.isEmpty();
     }
 
+    ClientCall<MessageBatch, StreamEnd> call() {
+        return call;
+    }
+
+    /** Makes {@code next} (started, or null) the lane's call; returns the one it replaces. */
+    ClientCall<MessageBatch, StreamEnd> replaceCall(ClientCall<MessageBatch, StreamEnd> next) {
+        sendLock.lock();
+        try {
+            ClientCall<MessageBatch, StreamEnd> previous = call;
+            call = next;
+            return previous;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Sends the next batch if the call takes more; waits for a send in progress. */
+    boolean send(PeerLimits limits, PeerCounters counters) {
+        sendLock.lock();
+        try {
+            return sendLocked(limits, counters);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Sends the next batch unless another thread is sending or the call takes no more. */
+    boolean trySend(PeerLimits limits, PeerCounters counters) {
+        if (call == null || !sendLock.tryLock()) {
+            return false;
+        }
+        try {
+            return sendLocked(limits, counters);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private boolean sendLocked(PeerLimits limits, PeerCounters counters) {
+        ClientCall<MessageBatch, StreamEnd> current = call;
+        if (current == null || queue.isEmpty() || !current.isReady()) {
+            return false;
+        }
+        List<Message> batch = drain(limits.batchMessagesMax(), limits.batchBytesMax());
+        MessageBatch wire = MessageBatch.newBuilder().addAllMessages(batch).build();
+        current.sendMessage(wire);
+        counters.sentBatches.increment();
+        counters.sentMessages.add(batch.size());
+        counters.sentBytes.add(wire.getSerializedSize());
+        return true;
+    }
+
     /**
      * Takes the next batch in queue order: at least one message, then more while the batch stays
-     * within both bounds. Sender thread only.
+     * within both bounds. Under {@code sendLock}.
      */
-    List<Message> drain(int messagesMax, int bytesMax) {
+    private List<Message> drain(int messagesMax, int bytesMax) {
         List<Message> batch = new ArrayList<>(Math.min(messagesMax, queue.size()));
         long batchBytes = 0;
         Message next;
@@ -115,8 +177,17 @@ final class Lane {
         return batch;
     }
 
-    /** Drops every queued message; returns how many. Sender thread only. */
+    /** Drops every queued message; returns how many. */
     int discard() {
+        sendLock.lock();
+        try {
+            return discardLocked();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private int discardLocked() {
         int discarded = 0;
         Message next;
         while ((next = queue.poll()) != null) {

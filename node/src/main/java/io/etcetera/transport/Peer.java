@@ -30,13 +30,14 @@ import java.util.function.LongConsumer;
 
 /**
  * One remote member as this member's transport sees it (etcd's {@code peer}): two {@link Lane}s and
- * the one thread, {@code etcetera-peer-sender-<id>}, that opens their streams, drains their queues
- * into batches, backs off and reconnects, and probes the round-trip time. Nothing it does waits on
- * another peer, and nothing it does blocks the thread that queues messages.
+ * the one thread, {@code etcetera-peer-sender-<id>}, that opens their streams, sends what the
+ * queueing thread could not, backs off and reconnects, and probes the round-trip time. Nothing it
+ * does waits on another peer, and nothing it does blocks the thread that queues messages.
  *
  * <p>Threads: {@link #offer}, {@link #updateUrls}, {@link #stop} and the getters from any thread;
- * gRPC callbacks only hand {@link LaneEvent}s over and wake the sender. Lane state, channels and
- * calls are confined to the sender thread. Invariant: a lane's call is its channel's only stream
+ * {@link #flush} sends on the caller's thread when the lane's stream is open and free (see
+ * {@link Lane}); gRPC callbacks only hand {@link LaneEvent}s over and wake the sender. Lane state
+ * and channels are confined to the sender thread. Invariant: a lane's call is its channel's only stream
  * call, and events of any other call are stale and ignored.
  */
 final class Peer {
@@ -65,6 +66,7 @@ final class Peer {
     private final InstantSource clock;
     private final Lane messages;
     private final Lane appends;
+    private final List<Lane> lanes;
     private final ArrayBlockingQueue<LaneEvent> events = new ArrayBlockingQueue<>(EVENTS_MAX);
     private final Thread sender;
 
@@ -110,6 +112,7 @@ final class Peer {
         this.counters = counters;
         this.messages = new Lane("message", limits.queueMessagesMax(), limits.queueBytesMax());
         this.appends = new Lane("append", limits.queueMessagesMax(), limits.queueBytesMax());
+        this.lanes = List.of(messages, appends);
         this.sender = new Thread(this::run, "etcetera-peer-sender-" + PeerHeaders.id(id));
         this.sender.setDaemon(true);
     }
@@ -119,7 +122,7 @@ final class Peer {
     }
 
     /**
-     * Queues a message on its lane and wakes the sender; never blocks.
+     * Queues a message on its lane, to be sent by the next {@link #flush}; never blocks.
      *
      * @return false when the message was dropped: its lane is full or down
      */
@@ -142,8 +145,21 @@ final class Peer {
             counters.droppedMessages.increment();
             return false;
         }
-        LockSupport.unpark(sender);
         return true;
+    }
+
+    /**
+     * Sends what {@link #offer} queued, on the caller's thread when the lanes' streams take it, and
+     * wakes the sender for whatever is left; never blocks. Called once per batch of offers, so that
+     * the messages of one Raft Ready share gRPC messages.
+     */
+    void flush() {
+        for (Lane lane : lanes) {
+            lane.trySend(limits, counters);
+            if (!lane.isEmpty()) {
+                LockSupport.unpark(sender); // what this thread could not send, the sender will
+            }
+        }
     }
 
     /** Replaces the peer's URLs; its links reopen to the new ones. */
@@ -226,7 +242,7 @@ final class Peer {
         LaneEvent event;
         while ((event = events.poll()) != null) {
             Lane lane = event.lane();
-            if (event.call() != lane.call) {
+            if (event.call() != lane.call()) {
                 continue; // a call this thread already replaced or closed
             }
             if (event.closed() == null) {
@@ -248,12 +264,12 @@ final class Peer {
         }
         urlsGeneration = current.generation();
         urlIndex = 0;
-        for (Lane lane : List.of(messages, appends)) {
+        for (Lane lane : lanes) {
+            lane.replaceCall(null);
             if (lane.channel != null) {
                 lane.channel.shutdownNow();
             }
             lane.channel = null;
-            lane.call = null;
             lane.state = Lane.State.IDLE;
         }
         return true;
@@ -276,9 +292,9 @@ final class Peer {
                     fail(lane, now, "no answer from peer within the accept wait", Optional.empty());
                     return true;
                 }
-                return sendBatch(lane);
+                return lane.send(limits, counters);
             case ACTIVE:
-                return sendBatch(lane);
+                return lane.send(limits, counters);
             default:
                 throw new IllegalStateException("lane state " + lane.state);
         }
@@ -304,22 +320,8 @@ final class Peer {
         lane.state = Lane.State.CONNECTING;
         lane.connectingSince = now;
         lane.channel = channel;
-        lane.call = call;
         call.start(new LaneListener(lane, call), channels.headers(id));
-    }
-
-    /** Sends the next batch if the lane has one and its stream takes more; returns whether. */
-    private boolean sendBatch(Lane lane) {
-        if (lane.isEmpty() || !lane.call.isReady()) {
-            return false;
-        }
-        List<Message> batch = lane.drain(limits.batchMessagesMax(), limits.batchBytesMax());
-        MessageBatch wire = MessageBatch.newBuilder().addAllMessages(batch).build();
-        lane.call.sendMessage(wire);
-        counters.sentBatches.increment();
-        counters.sentMessages.add(batch.size());
-        counters.sentBytes.add(wire.getSerializedSize());
-        return true;
+        lane.replaceCall(call);
     }
 
     /**
@@ -329,11 +331,13 @@ final class Peer {
      */
     private void fail(Lane lane, Instant now, String reason, Optional<PeerRefusal> refusal) {
         boolean wasActive = lane.state == Lane.State.ACTIVE;
+        lane.replaceCall(null);
+        int discarded = lane.discard();
+        counters.droppedMessages.add(discarded);
         if (lane.channel != null) {
             lane.channel.shutdownNow();
         }
         lane.channel = null;
-        lane.call = null;
         lane.backoffMillis =
                 lane.backoffMillis == 0
                         ? limits.reconnectBackoffMinMillis()
@@ -341,11 +345,9 @@ final class Peer {
         lane.retryAt = now.plusMillis(lane.backoffMillis);
         lane.state = Lane.State.BACKING_OFF;
         lane.markDown(true);
-        int discarded = lane.discard();
         if (!wasActive) {
             urlIndex++;
         }
-        counters.droppedMessages.add(discarded);
         counters.streamFailures.increment();
         counters.lastFailure = lane.name + " stream: " + reason;
         deactivate(lane, reason);
@@ -417,7 +419,7 @@ final class Peer {
 
     private long waitNanos(Instant now) {
         Instant wakeAt = now.plusMillis(limits.probeIntervalMillis());
-        for (Lane lane : List.of(messages, appends)) {
+        for (Lane lane : lanes) {
             if (lane.state == Lane.State.BACKING_OFF && lane.retryAt.isBefore(wakeAt)) {
                 wakeAt = lane.retryAt;
             }
@@ -436,8 +438,9 @@ final class Peer {
 
     /** Cuts a lane's link and waits, boundedly, until its channel has let go of the I/O threads. */
     private void closeLane(Lane lane) {
-        ClientCall<MessageBatch, StreamEnd> call = lane.call;
-        lane.call = null;
+        lane.markDown(true);
+        ClientCall<MessageBatch, StreamEnd> call = lane.replaceCall(null);
+        lane.discard();
         if (call != null) {
             call.cancel("peer stopped", null);
         }
@@ -451,8 +454,6 @@ final class Peer {
             }
         }
         lane.channel = null;
-        lane.markDown(true);
-        lane.discard();
     }
 
     private static String describe(Status status) {

@@ -213,6 +213,9 @@ public final class PeerTransport implements AutoCloseable {
                 unreachable.add(to);
             }
         }
+        for (Peer peer : peers.values()) {
+            peer.flush();
+        }
         if (unreachable != null) {
             unreachable.forEach(listener::onUnreachable);
         }
