@@ -14,6 +14,7 @@ import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.TxnRequest;
+import io.etcetera.api.RealEtcd;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
@@ -45,7 +46,7 @@ class EtcdParityIT {
         SplittableRandom random = new SplittableRandom(SEED);
         RandomRequests requests = new RandomRequests(random);
         Set<Long> leases = new HashSet<>();
-        try (EtcdProcess etcd = EtcdProcess.start(tempDir.resolve("etcd"));
+        try (RealEtcd etcd = RealEtcd.start();
                 MvccStore store = MvccStore.open(tempDir.resolve("store"))) {
             ManagedChannel channel =
                     ManagedChannelBuilder.forAddress("127.0.0.1", etcd.clientPort())
