@@ -155,8 +155,8 @@ public final class Leases {
     }
 
     /**
-     * etcd's LeaseTimeToLive on the leader: granted and remaining TTL, and the attached keys when
-     * asked; an unknown lease answers TTL -1.
+     * etcd's LeaseTimeToLive, answered at the leader: granted and remaining TTL, and the attached
+     * keys when asked; an unknown lease answers TTL -1.
      */
     public CompletableFuture<LeaseTimeToLiveResponse> timeToLive(LeaseTimeToLiveRequest request) {
         return route.route(() -> timeToLive(request, true),

@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Leases on three member processes, used through a follower as etcd's followers serve them: a
@@ -89,15 +88,12 @@ class LeaseClusterIT {
             client.getKVClient().put(bytes("leased/a"), bytes("v"),
                     PutOption.builder().withLeaseId(id).build()).get(10, TimeUnit.SECONDS);
             LinkedBlockingQueue<LeaseKeepAliveResponse> renewals = new LinkedBlockingQueue<>();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            try (var keepAlive = lease.keepAlive(id, observer(renewals, failure))) {
+            try (var keepAlive = lease.keepAlive(id, WatchLeaseJetcdIT.observer(renewals))) {
                 for (int i = 0; i < RENEWALS; i++) {
-                    assertThat(renewals.poll(10, TimeUnit.SECONDS)).as("renewal %d (%s)", i,
-                            failure.get()).isNotNull()
-                            .satisfies(renewal -> assertThat(renewal.getTTL())
+                    assertThat(renewals.poll(10, TimeUnit.SECONDS)).as("renewal %d", i)
+                            .isNotNull().satisfies(renewal -> assertThat(renewal.getTTL())
                                     .isEqualTo(SHORT_TTL_SECONDS));
                 }
-                assertThat(failure.get()).isNull();
                 assertThat(client.getKVClient().get(bytes("leased/a")).get(10, TimeUnit.SECONDS)
                         .getKvs()).as("alive well past its TTL").hasSize(1);
                 var onFollower = lease.timeToLive(id, LeaseOption.builder().withAttachedKeys()
@@ -133,7 +129,7 @@ class LeaseClusterIT {
             LinkedBlockingQueue<io.etcd.jetcd.api.LeaseKeepAliveResponse> answers =
                     new LinkedBlockingQueue<>();
             StreamObserver<LeaseKeepAliveRequest> requests = LeaseGrpc.newStub(channel)
-                    .leaseKeepAlive(observer(answers, new AtomicReference<>()));
+                    .leaseKeepAlive(WatchLeaseJetcdIT.observer(answers));
             requests.onNext(LeaseKeepAliveRequest.newBuilder().setID(0x6161).build());
             io.etcd.jetcd.api.LeaseKeepAliveResponse renewed = answers.poll(10, TimeUnit.SECONDS);
             requests.onCompleted();
@@ -174,25 +170,6 @@ class LeaseClusterIT {
             assertThat(remaining).as("remaining TTL on the new leader")
                     .isBetween(LONG_TTL_SECONDS - 30, LONG_TTL_SECONDS - 4);
         }
-    }
-
-    private static <T> StreamObserver<T> observer(LinkedBlockingQueue<T> answers,
-            AtomicReference<Throwable> failure) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(T value) {
-                answers.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                failure.set(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        };
     }
 
     private static ByteSequence bytes(String text) {
