@@ -1,6 +1,7 @@
 package io.etcetera.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.ByteSequence;
@@ -38,10 +39,10 @@ import java.util.concurrent.TimeUnit;
  * Leases on three member processes, used through a follower as etcd's followers serve them: a
  * jetcd KeepAlive connected only to a follower keeps a lease alive past its TTL (the follower
  * forwards each renewal to the leader over the peer port), TimeToLive with keys answers there as
- * on the leader, and an unknown lease renews to TTL 0 and has TTL -1. Then remaining-TTL
- * checkpoints (etcd issue 9395): after the leader is killed with SIGKILL, a long lease continues
- * on the new leader from its last checkpoint instead of starting over from its full TTL. The
- * parts run in order on one cluster (the second kills its leader).
+ * on the leader, and an unknown lease renews to TTL 0, has TTL -1 and is not found to revoke.
+ * Then remaining-TTL checkpoints (etcd issue 9395): after the leader is killed with SIGKILL, a
+ * long lease continues on the new leader from its last checkpoint instead of starting over from
+ * its full TTL. The parts run in order on one cluster (the second kills its leader).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -112,6 +113,8 @@ class LeaseClusterIT {
                     .get(10, TimeUnit.SECONDS).getKvs().isEmpty());
             assertThat(lease.timeToLive(id, LeaseOption.DEFAULT).get(10, TimeUnit.SECONDS)
                     .getTTL()).as("expired once nobody renews it").isEqualTo(-1);
+            assertThatThrownBy(() -> lease.revoke(id).get(10, TimeUnit.SECONDS))
+                    .hasMessageContaining("etcdserver: requested lease not found");
         }
         unknownLeasesAnswerAsOnTheLeader(follower);
     }

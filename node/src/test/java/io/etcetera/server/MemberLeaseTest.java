@@ -31,9 +31,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Leases and watches through a member in this JVM on real files: a grant past the backend quota
- * is refused and raises the NOSPACE alarm; a lease and its keys survive a restart (the lessor recovers its records from the store, or from the replayed WAL), the new
- * leader extends its TTL rather than expiring it, and a revoke after the restart deletes its keys
- * with delete events at one revision.
+ * is refused and raises the NOSPACE alarm; a lease and its keys survive a restart (the lessor
+ * recovers its records from the store, or from the replayed WAL), the new leader extends its TTL
+ * rather than expiring it, and a revoke after the restart deletes its keys with delete events at
+ * one revision.
  */
 class MemberLeaseTest {
 
