@@ -154,6 +154,7 @@ public final class EtcdCommandLine {
                         values.number("auth-token-ttl")),
                 log,
                 values.duration("experimental-watch-progress-notify-interval"),
+                values.duration("experimental-lease-checkpoint-interval"),
                 values.string("metrics").equals("extensive"));
     }
 

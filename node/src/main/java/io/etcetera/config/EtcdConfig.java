@@ -36,6 +36,8 @@ import java.util.Optional;
  * @param auth the auth store's flags
  * @param log logger, level, outputs
  * @param watchProgressNotifyInterval {@code --experimental-watch-progress-notify-interval}
+ * @param leaseCheckpointInterval {@code --experimental-lease-checkpoint-interval}: how often the
+ *     leader records each long lease's remaining TTL through Raft
  * @param extensiveMetrics {@code --metrics=extensive}: also export histograms
  */
 public record EtcdConfig(
@@ -59,6 +61,7 @@ public record EtcdConfig(
         AuthConfig auth,
         LogConfig log,
         Duration watchProgressNotifyInterval,
+        Duration leaseCheckpointInterval,
         boolean extensiveMetrics) {
 
     public EtcdConfig {

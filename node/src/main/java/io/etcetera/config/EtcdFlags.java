@@ -354,6 +354,11 @@ final class EtcdFlags {
                             "1000",
                             "Revisions deleted per compaction batch."),
                     used(
+                            "experimental-lease-checkpoint-interval",
+                            DURATION,
+                            "5m",
+                            "Interval of lease remaining-TTL checkpoints (etcd 3.5)."),
+                    used(
                             "experimental-watch-progress-notify-interval",
                             DURATION,
                             "10m",

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,11 @@ public final class Lessor {
     private static final int ID_DRAWS_MAX = 16;
 
     private static final long[] NO_LEASES = new long[0];
+
+    /** LeaseLeases' order on the primary. */
+    private static final Comparator<Lease> BY_EXPIRY =
+            Comparator.<Lease>comparingLong(lease -> lease.expiryNanos)
+                    .thenComparingLong(lease -> lease.id);
 
     private final LessorConfig config;
     private final InstantSource clock;
@@ -278,20 +284,32 @@ public final class Lessor {
         }
     }
 
-    /** Every granted lease ID, ascending (etcd's LeaseLeases). Any thread; O(n). */
+    /**
+     * Every granted lease ID, in etcd's LeaseLeases order: on the primary, soonest expiry first
+     * (etcd's {@code leasesByExpiry}), ties by ID; elsewhere every lease lives forever, so by ID
+     * (etcd's order there is its map's, which is random). Any thread; O(n log n).
+     */
     public long[] leases() {
         long[] ids;
+        boolean byExpiry;
         lock.lock();
         try {
-            ids = new long[leases.size()];
-            int i = 0;
-            for (long id : leases.keySet()) {
-                ids[i++] = id;
+            Lease[] all = leases.values().toArray(new Lease[0]);
+            byExpiry = primary;
+            if (byExpiry) {
+                // Under the lock: renewals move expiries, and a sort needs a fixed order.
+                Arrays.sort(all, BY_EXPIRY);
+            }
+            ids = new long[all.length];
+            for (int i = 0; i < all.length; i++) {
+                ids[i] = all[i].id;
             }
         } finally {
             lock.unlock();
         }
-        Arrays.sort(ids);
+        if (!byExpiry) {
+            Arrays.sort(ids);
+        }
         return ids;
     }
 

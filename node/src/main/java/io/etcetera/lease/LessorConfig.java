@@ -83,6 +83,19 @@ public record LessorConfig(
                 CHECKPOINT_BATCH_MAX_DEFAULT);
     }
 
+    /** These settings with another {@link #checkpointInterval()}. */
+    public LessorConfig withCheckpointInterval(Duration interval) {
+        return new LessorConfig(
+                heartbeatIntervalMillis,
+                electionTicks,
+                interval,
+                expiredRetryInterval,
+                revokeRatePerSecond,
+                revokeBatchMax,
+                checkpointRatePerSecond,
+                checkpointBatchMax);
+    }
+
     /**
      * The election timeout, {@code electionTicks × heartbeat} (etcd's {@code
      * Cfg.ElectionTimeout()}): what a new leader adds to every lease's TTL.

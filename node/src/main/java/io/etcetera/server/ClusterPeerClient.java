@@ -1,17 +1,14 @@
 package io.etcetera.server;
 
 import io.etcetera.config.EtcdUrl;
-import io.etcetera.server.RequestFailedException.Reason;
 import io.etcetera.server.pb.ClusterPeerGrpc;
 import io.etcetera.server.pb.MembersReply;
 import io.etcetera.server.pb.MembersRequest;
 import io.etcetera.server.pb.PromoteReply;
 import io.etcetera.server.pb.PromoteRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 
 import org.jboss.logging.Logger;
 
@@ -60,43 +57,17 @@ final class ClusterPeerClient {
 
     /** Asks the member at {@code leaderUrls} to promote learner {@code id}. */
     CompletableFuture<Void> promote(List<String> leaderUrls, long id) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
         ManagedChannel channel = channel(EtcdUrl.parse(leaderUrls.get(0)));
+        ReplyFuture<PromoteReply> reply = new ReplyFuture<>(channel::shutdownNow);
         ClusterPeerGrpc.newStub(channel).withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
-                .promote(PromoteRequest.newBuilder().setMemberId(id).build(),
-                        new StreamObserver<PromoteReply>() {
-                            @Override
-                            public void onNext(PromoteReply reply) { }
-
-                            @Override
-                            public void onError(Throwable failure) {
-                                channel.shutdownNow();
-                                done.completeExceptionally(refusal(failure));
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                                channel.shutdownNow();
-                                done.complete(null);
-                            }
-                        });
-        return done;
+                .promote(PromoteRequest.newBuilder().setMemberId(id).build(), reply);
+        return reply.<PromoteReply>exceptionallyCompose(failure ->
+                CompletableFuture.failedFuture(PeerFailures.fromStatus(failure)))
+                .thenApply(done -> null);
     }
 
-    /** The leader's refusal as the server's own failure; a broken call times out as etcd's. */
-    private static RuntimeException refusal(Throwable failure) {
-        Status status = Status.fromThrowable(failure);
-        if (status.getCode() == Status.Code.FAILED_PRECONDITION) {
-            try {
-                return RequestFailedException.of(Reason.valueOf(status.getDescription()));
-            } catch (IllegalArgumentException | NullPointerException unknown) {
-                return RequestFailedException.of(Reason.TIMEOUT);
-            }
-        }
-        return RequestFailedException.of(Reason.TIMEOUT);
-    }
-
-    private static ManagedChannel channel(EtcdUrl url) {
+    /** A plaintext channel to one peer URL. */
+    static ManagedChannel channel(EtcdUrl url) {
         return NettyChannelBuilder.forAddress(url.host(), Integer.parseInt(url.port()))
                 .usePlaintext().build();
     }

@@ -5,11 +5,9 @@ import io.etcetera.server.pb.MembersReply;
 import io.etcetera.server.pb.MembersRequest;
 import io.etcetera.server.pb.PromoteReply;
 import io.etcetera.server.pb.PromoteRequest;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.LongFunction;
 
 /**
@@ -40,18 +38,7 @@ final class ClusterPeerService implements ClusterPeerGrpc.AsyncService {
 
     @Override
     public void promote(PromoteRequest request, StreamObserver<PromoteReply> observer) {
-        promote.apply(request.getMemberId()).whenComplete((done, failure) -> {
-            if (failure == null) {
-                observer.onNext(PromoteReply.getDefaultInstance());
-                observer.onCompleted();
-                return;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            String reason = cause instanceof RequestFailedException refused
-                    ? refused.reason().name() : RequestFailedException.Reason.TIMEOUT.name();
-            observer.onError(Status.FAILED_PRECONDITION.withDescription(reason)
-                    .asRuntimeException());
-        });
+        PeerFailures.answer(promote.apply(request.getMemberId())
+                .thenApply(done -> PromoteReply.getDefaultInstance()), observer);
     }
 }

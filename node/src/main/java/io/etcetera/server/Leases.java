@@ -13,6 +13,7 @@ import io.etcetera.lease.LeaseNotFoundException;
 import io.etcetera.lease.Lessor;
 import io.etcetera.lease.NotPrimaryException;
 import io.etcetera.lease.Renewal;
+import io.etcetera.mvcc.BackendQuota;
 import io.etcetera.server.RequestFailedException.Reason;
 import io.etcetera.server.pb.RaftRequest;
 
@@ -20,24 +21,28 @@ import com.google.protobuf.ByteString;
 
 import org.jboss.logging.Logger;
 
-import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
  * The lease requests of a member (etcd's {@code Lessor} half of {@code EtcdServer}): grants and
- * revokes go through Raft; renewals (KeepAlive), TimeToLive and Leases are served by the leader's
- * lessor. Every response carries the member's header.
+ * revokes go through Raft; renewals (KeepAlive) and TimeToLive are answered by the leader's
+ * lessor; Leases by this member's own lessor, as etcd's are (every member holds every lease).
+ * Every response carries this member's header. A grant that would take the backend past its quota
+ * is refused with {@code NO_SPACE} ({@link QuotaGate}), as the applied NOSPACE alarm refuses it.
  *
- * <p>Renewals and TimeToLive need the leader's lessor. A member that leads, or knows no leader,
- * waits (up to the request timeout, without blocking) until it leads and has applied its term's
- * first entry, which promotes its lessor, as etcd waits for a leader; a member that knows another
- * leader answers {@code not leader}: forwarding to the leader, as etcd does, needs the
- * multi-member wiring.
+ * <p>Renewals and TimeToLive go where the leader is ({@link LeaderRoute}): a member that leads
+ * answers them once it has applied its term's first entry, which promotes its lessor (it waits
+ * for that without blocking); a member that knows no leader waits for one, up to the request
+ * timeout, as etcd does; a member that knows another leader forwards them to it over the peer
+ * URLs ({@link LeasePeerClient}, served by {@link LeasePeerService}), as etcd's followers do,
+ * and asks the new leader if leadership moved. The leader's answer is passed on with this
+ * member's header: an unknown lease renews to TTL 0 and has TTL -1.
  *
  * <p>Thread-safe and non-blocking: every method returns at once, with a future that completes on
- * the thread that produced the result (the apply thread for proposals).
+ * the thread that produced the result (the apply thread for proposals, a gRPC thread for
+ * forwarded requests).
  */
 public final class Leases {
 
@@ -50,13 +55,14 @@ public final class Leases {
     private final Headers headers;
     private final ReadyHandler readyHandler;
     private final ReadIndexBatcher reads;
-    private final long memberId;
-    private final InstantSource clock;
-    private final long timeoutMillis;
+    private final AppliedIndex applied;
+    private final QuotaGate quota;
+    private final LeaderRoute route;
+    private final LeasePeerClient leader;
 
     Leases(Lessor lessor, Proposals proposals, RequestIds ids, StoreReads store, Headers headers,
-            ReadyHandler readyHandler, ReadIndexBatcher reads, long memberId, InstantSource clock,
-            long timeoutMillis) {
+            ReadyHandler readyHandler, ReadIndexBatcher reads, AppliedIndex applied,
+            QuotaGate quota, LeaderRoute route, LeasePeerClient leader) {
         this.lessor = lessor;
         this.proposals = proposals;
         this.ids = ids;
@@ -64,13 +70,17 @@ public final class Leases {
         this.headers = headers;
         this.readyHandler = readyHandler;
         this.reads = reads;
-        this.memberId = memberId;
-        this.clock = clock;
-        this.timeoutMillis = timeoutMillis;
+        this.applied = applied;
+        this.quota = quota;
+        this.route = route;
+        this.leader = leader;
     }
 
     /** etcd's LeaseGrant: a request without an ID gets one chosen here, before proposing. */
     public CompletableFuture<LeaseGrantResponse> grant(LeaseGrantRequest request) {
+        if (!quota.admit(BackendQuota.LEASE_OVERHEAD_BYTES)) {
+            return CompletableFuture.failedFuture(RequestFailedException.of(Reason.NO_SPACE));
+        }
         LeaseGrantRequest withId = request.getID() != Lessor.NO_LEASE ? request
                 : request.toBuilder().setID(Lessor.chooseId(ids::next)).build();
         return proposals.propose(RaftRequest.newBuilder().setLeaseGrant(withId))
@@ -92,11 +102,23 @@ public final class Leases {
     }
 
     /**
-     * One KeepAlive request: renews the lease for its full TTL on the leader. A lease that does
+     * One KeepAlive request: renews the lease for its full TTL at the leader. A lease that does
      * not exist, or expired and is being revoked, answers TTL 0, as in etcd.
      */
     public CompletableFuture<LeaseKeepAliveResponse> keepAlive(long leaseId) {
-        return keepAlive(leaseId, true);
+        return route.route(() -> keepAlive(leaseId, true),
+                (peerUrl, leftMillis) -> leader.renew(peerUrl, leaseId, leftMillis)
+                        .thenApply(response -> response.toBuilder()
+                                .setHeader(headers.current()).build()));
+    }
+
+    /**
+     * A renewal another member forwarded to this one as the leader: answered here once what was
+     * committed when it arrived is applied (so a lease granted through that member is known,
+     * as etcd's leader waits for its applied index), or refused with {@code NOT_LEADER}.
+     */
+    CompletableFuture<LeaseKeepAliveResponse> keepAliveAsLeader(long leaseId) {
+        return afterCommitted(() -> keepAlive(leaseId, true));
     }
 
     private CompletableFuture<LeaseKeepAliveResponse> keepAlive(long leaseId, boolean mayWait) {
@@ -133,11 +155,19 @@ public final class Leases {
     }
 
     /**
-     * etcd's LeaseTimeToLive on the leader: granted and remaining TTL, and the attached keys when
-     * asked; an unknown lease answers TTL -1.
+     * etcd's LeaseTimeToLive, answered at the leader: granted and remaining TTL, and the attached
+     * keys when asked; an unknown lease answers TTL -1.
      */
     public CompletableFuture<LeaseTimeToLiveResponse> timeToLive(LeaseTimeToLiveRequest request) {
-        return timeToLive(request, true);
+        return route.route(() -> timeToLive(request, true),
+                (peerUrl, leftMillis) -> leader.timeToLive(peerUrl, request, leftMillis)
+                        .thenApply(response -> response.toBuilder()
+                                .setHeader(headers.current()).build()));
+    }
+
+    /** A TimeToLive forwarded to this member as the leader: as {@link #keepAliveAsLeader}. */
+    CompletableFuture<LeaseTimeToLiveResponse> timeToLiveAsLeader(LeaseTimeToLiveRequest request) {
+        return afterCommitted(() -> timeToLive(request, true));
     }
 
     private CompletableFuture<LeaseTimeToLiveResponse> timeToLive(LeaseTimeToLiveRequest request,
@@ -166,7 +196,10 @@ public final class Leases {
         return CompletableFuture.completedFuture(response.setHeader(headers.current()).build());
     }
 
-    /** etcd's LeaseLeases: every granted lease's ID, ascending, and the response header. */
+    /**
+     * etcd's LeaseLeases, from this member's lessor: every granted lease's ID, soonest expiry
+     * first on the leader, by ID elsewhere (see {@link Lessor#leases()}), and the header.
+     */
     public LeaseList leases() {
         return new LeaseList(headers.current(), lessor.leases());
     }
@@ -175,7 +208,7 @@ public final class Leases {
      * What LeaseLeases answers (the api words it: jetcd's protobuf classes lack the message).
      *
      * @param header the member's response header
-     * @param ids every granted lease, ascending
+     * @param ids every granted lease, in {@link Lessor#leases()}'s order
      */
     public record LeaseList(ResponseHeader header, long[] ids) {}
 
@@ -185,19 +218,26 @@ public final class Leases {
     }
 
     /**
-     * Runs {@code retry} once this member leads and its lessor is primary: after it is leader, a
-     * read round completes only once the entries of its term are applied, and applying the first
-     * of them promotes the lessor. Fails at once when another member leads, and with {@code
-     * request timed out} when no leadership comes within the request timeout.
+     * Runs {@code retry} once this member's lessor is primary, if this member leads: a read round
+     * completes only once the entries of its term are applied, and applying the first of them
+     * promotes the lessor. A member that does not lead fails at once with {@code NOT_LEADER} or
+     * {@code NO_LEADER}: the {@link LeaderRoute} then asks the leader, or waits for one.
      */
     private <T> CompletableFuture<T> afterPromotion(Supplier<CompletableFuture<T>> retry) {
-        long leader = readyHandler.leaderId();
-        if (leader != 0 && leader != memberId) {
-            return CompletableFuture.failedFuture(RequestFailedException.of(Reason.NOT_LEADER));
+        if (!readyHandler.isLeader()) {
+            return CompletableFuture.failedFuture(notPrimary());
         }
-        return readyHandler.awaitLeader(memberId, clock.millis(), timeoutMillis)
-                .thenCompose(led -> reads.barrier())
-                .thenCompose(applied -> retry.get());
+        return reads.barrier().thenCompose(applied -> retry.get());
+    }
+
+    /**
+     * Runs {@code answer} once this member has applied what it had committed when called; off the
+     * apply thread when it had to wait (a TimeToLive may read the lease's keys).
+     */
+    private <T> CompletableFuture<T> afterCommitted(Supplier<CompletableFuture<T>> answer) {
+        CompletableFuture<Void> caughtUp = applied.await(readyHandler.committedIndex());
+        return caughtUp.isDone() ? caughtUp.thenCompose(done -> answer.get())
+                : caughtUp.thenComposeAsync(done -> answer.get());
     }
 
     private RequestFailedException notPrimary() {

@@ -15,6 +15,7 @@ import io.etcetera.mvcc.watch.WatchConfig;
 import io.etcetera.mvcc.watch.WatchableStore;
 import io.etcetera.server.RequestFailedException.Reason;
 import io.etcetera.server.pb.ClusterPeerGrpc;
+import io.etcetera.server.pb.LeasePeerGrpc;
 import io.etcetera.server.pb.MemberAttributes;
 import io.etcetera.transport.PeerLimits;
 import io.etcetera.transport.PeerTransport;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -126,6 +128,8 @@ public final class Member implements AutoCloseable {
     private final Thread watchSyncThread;
     private final RaftKv kv;
     private final Leases leases;
+    /** Channels to the leader for renewals and TimeToLive this member forwards. */
+    private final LeasePeerClient leasePeers;
     private final Watches watches;
     private final Maintenance maintenance;
     private final Cluster cluster;
@@ -158,8 +162,7 @@ public final class Member implements AutoCloseable {
                 settings.maxRequestBytes());
         this.compactor = new Compactor(store, proposals, clock, settings.autoCompaction(),
                 timeoutMillis, this::fatal);
-        this.lessor = new Lessor(LessorConfig.defaults(settings.tickMillis(),
-                settings.electionTicks()), MONOTONIC_CLOCK);
+        this.lessor = new Lessor(lessorConfig(config, settings), MONOTONIC_CLOCK);
         LeaseApplier.recover(lessor, store);
         Headers headers = new Headers(clusterId, memberId, readyHandler, store);
         WatchableStore watchable = new WatchableStore(store, watchConfig(config), clock,
@@ -172,6 +175,12 @@ public final class Member implements AutoCloseable {
             alarms = Alarms.load(view);
         }
         this.membership = membership;
+        QuotaGate quota = new QuotaGate(memberId,
+                new BackendQuota(store, settings.quotaBackendBytes()), proposals);
+        this.leasePeers = new LeasePeerClient();
+        this.leases = new Leases(lessor, proposals, ids, storeReads, headers, readyHandler, reads,
+                applied, quota, new LeaderRoute(memberId, readyHandler, membership, clock,
+                        timeoutMillis, settings.tickMillis()), leasePeers);
         // A snapshot from the leader replaces the store: the lessor reloads its leases from it,
         // and watchers catch up from its history.
         this.snapshotInstall = new SnapshotInstall(store, membership, alarms, dataDir,
@@ -184,7 +193,8 @@ public final class Member implements AutoCloseable {
                 config.listenPeerUrls(), config.initialAdvertisePeerUrls(), dataDir.snap(),
                 Optional.empty(), PeerLimits.DEFAULT), peerLink, clock,
                 List.of(ClusterPeerGrpc.bindService(new ClusterPeerService(clusterId, membership,
-                        this::promoteAsLeader))));
+                        this::promoteAsLeader)),
+                        LeasePeerGrpc.bindService(new LeasePeerService(leases))));
         peerLink.connect(transport);
         this.mergedSnapshots = new MergedSnapshots(store, membership, dataDir, ids::next,
                 transport, inbox);
@@ -210,8 +220,7 @@ public final class Member implements AutoCloseable {
         this.maintenanceExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(MAINTENANCE_JOBS_MAX),
                 runnable -> new Thread(runnable, MAINTENANCE_THREAD));
-        this.kv = new RaftKv(memberId, proposals, reads, storeReads, headers,
-                new BackendQuota(store, settings.quotaBackendBytes()), compactor);
+        this.kv = new RaftKv(proposals, reads, storeReads, headers, quota, compactor);
         this.maintenance = new Maintenance(memberId, store, storeReads, proposals, readyHandler,
                 applied, membership, alarms, headers, inbox, maintenanceExecutor, dataDir, ids,
                 clock, timeoutMillis);
@@ -222,8 +231,6 @@ public final class Member implements AutoCloseable {
         this.meters = MemberMetrics.register(memberId, readyHandler, applied, waits, membership,
                 store, new BackendQuota(store, settings.quotaBackendBytes()));
         MemberMetrics.registerWatchers(meters, watchable);
-        this.leases = new Leases(lessor, proposals, ids, storeReads, headers, readyHandler, reads,
-                memberId, clock, timeoutMillis);
         this.watches = new Watches(watchable);
         this.watchSync = watchable.syncLoop(this::fatal);
         this.watchSyncThread = new Thread(watchSync, SyncLoop.THREAD_NAME);
@@ -345,6 +352,18 @@ public final class Member implements AutoCloseable {
         }
     }
 
+    /**
+     * The lessor's settings: etcd's defaults for this Raft timing, with {@code
+     * --experimental-lease-checkpoint-interval} (etcd uses its default for 0).
+     */
+    private static LessorConfig lessorConfig(EtcdConfig config, ServerSettings settings) {
+        LessorConfig defaults = LessorConfig.defaults(settings.tickMillis(),
+                settings.electionTicks());
+        Duration interval = config.leaseCheckpointInterval();
+        return interval.isZero() || interval.isNegative() ? defaults
+                : defaults.withCheckpointInterval(interval);
+    }
+
     /** etcd's watch settings for {@code config}. */
     private static WatchConfig watchConfig(EtcdConfig config) {
         return WatchConfig.builder()
@@ -372,6 +391,7 @@ public final class Member implements AutoCloseable {
             raftThread.join();
             lessor.demote();
             transport.close();
+            leasePeers.close();
             compactor.requestStop();
             compactorThread.join();
             watchSync.stop();

@@ -1,7 +1,5 @@
 package io.etcetera.server;
 
-import io.etcd.jetcd.api.AlarmRequest;
-import io.etcd.jetcd.api.AlarmType;
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.CompactionResponse;
 import io.etcd.jetcd.api.DeleteRangeRequest;
@@ -26,7 +24,7 @@ import java.util.function.Supplier;
  * once applied; linearizable reads wait for a batched read index, serializable reads are served
  * from the local store at once, and read-only txns skip Raft as etcd's do. Every response carries
  * the member's header. Puts and txns with puts that would exceed the backend quota are refused
- * with {@code NO_SPACE} and raise the NOSPACE alarm through Raft (etcd's {@code quotaKVServer}).
+ * with {@code NO_SPACE} ({@link QuotaGate}).
  *
  * <p>Requests must have passed etcd's request checks (the api makes them). Thread-safe and
  * non-blocking: every method returns at once; a future completes on the thread that produced the
@@ -34,17 +32,15 @@ import java.util.function.Supplier;
  */
 public final class RaftKv {
 
-    private final long memberId;
     private final Proposals proposals;
     private final ReadIndexBatcher reads;
     private final StoreReads store;
     private final Headers headers;
-    private final BackendQuota quota;
+    private final QuotaGate quota;
     private final Compactor compactor;
 
-    RaftKv(long memberId, Proposals proposals, ReadIndexBatcher reads, StoreReads store,
-            Headers headers, BackendQuota quota, Compactor compactor) {
-        this.memberId = memberId;
+    RaftKv(Proposals proposals, ReadIndexBatcher reads, StoreReads store, Headers headers,
+            QuotaGate quota, Compactor compactor) {
         this.proposals = proposals;
         this.reads = reads;
         this.store = store;
@@ -67,8 +63,8 @@ public final class RaftKv {
     }
 
     public CompletableFuture<PutResponse> put(PutRequest request) {
-        if (!quota.isAvailable(BackendQuota.costBytes(request))) {
-            return noSpace();
+        if (!quota.admit(BackendQuota.costBytes(request))) {
+            return CompletableFuture.failedFuture(RequestFailedException.of(Reason.NO_SPACE));
         }
         return proposals.propose(RaftRequest.newBuilder().setPut(request)).thenApply(result -> {
             PutResponse response = (PutResponse) result;
@@ -93,8 +89,8 @@ public final class RaftKv {
             }
             return reads.barrier().thenApplyAsync(ready -> readTxn(request), readExecutor);
         }
-        if (!quota.isAvailable(BackendQuota.costBytes(request))) {
-            return noSpace();
+        if (!quota.admit(BackendQuota.costBytes(request))) {
+            return CompletableFuture.failedFuture(RequestFailedException.of(Reason.NO_SPACE));
         }
         return proposals.propose(RaftRequest.newBuilder().setTxn(request)).thenApply(result -> {
             TxnResponse response = (TxnResponse) result;
@@ -149,17 +145,6 @@ public final class RaftKv {
             }
         }
         return true;
-    }
-
-    /**
-     * Refuses a write over the quota and raises the NOSPACE alarm through Raft, as etcd's quota
-     * check does (the alarm's outcome does not change the answer).
-     */
-    private <T> CompletableFuture<T> noSpace() {
-        proposals.propose(RaftRequest.newBuilder().setAlarm(AlarmRequest.newBuilder()
-                .setAction(AlarmRequest.AlarmAction.ACTIVATE).setMemberID(memberId)
-                .setAlarm(AlarmType.NOSPACE)));
-        return CompletableFuture.failedFuture(RequestFailedException.of(Reason.NO_SPACE));
     }
 
     private static <T> CompletableFuture<T> now(Supplier<T> read) {

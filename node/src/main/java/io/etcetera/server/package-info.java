@@ -57,7 +57,8 @@
  * with a checkpoint of the store ({@link io.etcetera.server.MergedSnapshots}); a follower
  * replaces its store by the received one ({@link io.etcetera.server.SnapshotInstall}) and goes on
  * from its index. Followers forward proposals and read-index requests to the leader inside Raft
- * (MsgProp, MsgReadIndex). A new cluster's IDs derive from {@code --initial-cluster} and its token
+ * (MsgProp, MsgReadIndex), and lease renewals and TimeToLive, which Raft does not carry, over the
+ * peer port ({@link io.etcetera.server.LeaderRoute}, {@link io.etcetera.server.LeasePeerService}). A new cluster's IDs derive from {@code --initial-cluster} and its token
  * ({@link io.etcetera.server.MemberIds}); a member joins a running one by asking a peer's {@code
  * ClusterPeer} service ({@link io.etcetera.server.ClusterPeerService}) for the cluster's ID and
  * members. Membership changes are {@link io.etcetera.server.Reconfiguration}'s; a member that

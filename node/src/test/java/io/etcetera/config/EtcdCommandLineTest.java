@@ -85,6 +85,7 @@ class EtcdCommandLineTest {
         assertThat(config.log())
                 .isEqualTo(new LogConfig("capnslog", LogConfig.Level.INFO, List.of("default")));
         assertThat(config.watchProgressNotifyInterval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.leaseCheckpointInterval()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.extensiveMetrics()).isFalse();
     }
 
@@ -262,7 +263,9 @@ class EtcdCommandLineTest {
                         "--listen-metrics-urls",
                         "http://0.0.0.0:2381",
                         "--snapshot-count",
-                        "0");
+                        "0",
+                        "--experimental-lease-checkpoint-interval",
+                        "2s");
         assertThat(config.walDir()).contains(Path.of("/var/wal"));
         assertThat(config.clientLimits().maxRequestBytes()).isEqualTo(10_485_760);
         assertThat(config.storage().autoCompaction())
@@ -270,6 +273,7 @@ class EtcdCommandLineTest {
         assertThat(config.storage().snapshotCount())
                 .isEqualTo(StorageConfig.DEFAULT_SNAPSHOT_COUNT);
         assertThat(config.watchProgressNotifyInterval()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.leaseCheckpointInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.clientLimits().grpcKeepAliveInterval()).isZero();
         assertThat(config.initialClusterState()).isEqualTo(ClusterState.EXISTING);
         assertThat(config.extensiveMetrics()).isTrue();

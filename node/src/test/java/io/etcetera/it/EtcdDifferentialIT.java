@@ -44,6 +44,15 @@ class EtcdDifferentialIT {
     private static Path work;
     /** The lease each target granted last: steps name it {@code LEASE}. */
     private static final Map<String, String> LEASES = new ConcurrentHashMap<>();
+    /**
+     * Every lease each target granted, oldest first: steps name the one granted {@code k}
+     * grants before the last {@code LEASE-k}.
+     */
+    private static final Map<String, List<String>> GRANTED = new ConcurrentHashMap<>();
+    /** A reference to an earlier grant in a step, or in what a target printed. */
+    private static final Pattern EARLIER_LEASE = Pattern.compile("LEASE-(\\d)");
+    /** Grants a step may refer back to. */
+    private static final int EARLIER_LEASES_MAX = 3;
 
     /**
      * One etcdctl run: what it reads on standard input, its arguments, and for a command that
@@ -193,6 +202,15 @@ class EtcdDifferentialIT {
         steps.add(step("get", p + "leased", "--prefix"));
         steps.add(step("lease", "revoke", "LEASE"));
         steps.add(step("lease", "grant", "9000000001"));
+        // etcd's leader lists leases soonest expiry first, not in grant or ID order.
+        steps.add(step("lease", "grant", "900"));
+        steps.add(step("lease", "grant", "300"));
+        steps.add(step("lease", "grant", "600"));
+        steps.add(step("lease", "list"));
+        steps.add(step("lease", "list", "-w", "json"));
+        for (int k = 0; k < EARLIER_LEASES_MAX; k++) {
+            steps.add(step("lease", "revoke", "LEASE-" + k));
+        }
     }
 
     /** A watch step: it runs for {@link #WATCH_MILLIS} and is then ended. */
@@ -213,6 +231,7 @@ class EtcdDifferentialIT {
         try {
             String lease = LEASES.getOrDefault(target, "none");
             List<String> arguments = step.arguments().stream()
+                    .map(argument -> earlierLease(argument, target))
                     .map(argument -> argument.replace("TARGET", target).replace("LEASE", lease))
                     .toList();
             Etcdctl.Result result = step.runMillis() > 0
@@ -222,6 +241,7 @@ class EtcdDifferentialIT {
             Matcher granted = LEASE_GRANTED.matcher(result.stdout());
             if (granted.find()) {
                 LEASES.put(target, granted.group(1));
+                GRANTED.computeIfAbsent(target, t -> new ArrayList<>()).add(granted.group(1));
             }
             String port = endpoint.substring(endpoint.lastIndexOf(':') + 1);
             return "exit " + result.exitStatus() + "\n"
@@ -230,6 +250,17 @@ class EtcdDifferentialIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code argument} with {@code LEASE-k} replaced by the ID of that earlier grant. */
+    private static String earlierLease(String argument, String target) {
+        Matcher earlier = EARLIER_LEASE.matcher(argument);
+        if (!earlier.find()) {
+            return argument;
+        }
+        List<String> granted = GRANTED.getOrDefault(target, List.of());
+        int index = granted.size() - 1 - Integer.parseInt(earlier.group(1));
+        return earlier.replaceFirst(index >= 0 ? granted.get(index) : "none");
     }
 
     /** Standard error without the timestamps of clientv3's JSON log lines; errors kept. */
@@ -254,10 +285,12 @@ class EtcdDifferentialIT {
      */
     private static String normalize(String text, String port, String target) {
         String result = text.replace(port, "PORT").replace("-" + target + ".", "-TARGET.");
-        String lease = LEASES.get(target);
-        if (lease != null) {
-            result = result.replace(lease, "LEASE")
-                    .replace(Long.toString(Long.parseUnsignedLong(lease, 16)), "LEASE");
+        List<String> granted = GRANTED.getOrDefault(target, List.of());
+        for (int k = 0; k < Math.min(EARLIER_LEASES_MAX, granted.size()); k++) {
+            String lease = granted.get(granted.size() - 1 - k);
+            String name = k == 0 ? "LEASE" : "LEASE-" + k;
+            result = result.replace(lease, name)
+                    .replace(Long.toString(Long.parseUnsignedLong(lease, 16)), name);
         }
         result = REMAINING.matcher(result).replaceAll("remaining(Ns)");
         result = TOOK.matcher(result).replaceAll("took = T");

@@ -23,8 +23,9 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * With a tiny {@code --quota-backend-bytes}, writes past the quota raise the NOSPACE alarm through
- * Raft; from then on puts and txns that put fail with etcd's "database space exceeded", while
- * reads, deletes, txns without puts and compaction go on; disarming clears the alarm.
+ * Raft; from then on puts, txns that put and lease grants fail with etcd's "database space
+ * exceeded", while reads, deletes, txns without puts and compaction go on; disarming clears the
+ * alarm.
  */
 class NoSpaceAlarmIT {
 
@@ -62,6 +63,9 @@ class NoSpaceAlarmIT {
                     .as("the alarm refuses every put").hasMessageContaining(NO_SPACE);
             assertThatThrownBy(() -> kv.txn().Then(Op.put(MemberJetcdIT.bytes("small"), tiny,
                     PutOption.DEFAULT)).commit().get()).hasMessageContaining(NO_SPACE);
+            assertThatThrownBy(() -> client.getLeaseClient().grant(60).get())
+                    .as("and every lease grant, as etcd's capped applier").hasMessageContaining(
+                            NO_SPACE);
             assertThat(kv.get(MemberJetcdIT.bytes("big/0")).get().getCount()).isEqualTo(1);
             assertThat(kv.txn().If(new Cmp(MemberJetcdIT.bytes("big/0"), Cmp.Op.GREATER,
                     CmpTarget.version(0))).Then(Op.get(MemberJetcdIT.bytes("big/0"),

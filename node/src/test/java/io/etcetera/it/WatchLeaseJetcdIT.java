@@ -382,7 +382,8 @@ class WatchLeaseJetcdIT {
         assertThat(known.getHeader().getMemberId()).isNotZero();
     }
 
-    private static <T> StreamObserver<T> observer(LinkedBlockingQueue<T> answers) {
+    /** Collects a stream's answers; ignores its end. */
+    static <T> StreamObserver<T> observer(LinkedBlockingQueue<T> answers) {
         return new StreamObserver<>() {
             @Override
             public void onNext(T value) {

@@ -322,8 +322,10 @@ class LessorModelPropertyTest {
         void check() {
             Map<Long, LeaseRecord> expected = model.records();
             long[] ids = expected.keySet().stream().mapToLong(Long::longValue).toArray();
+            long[] idsByExpiry = model.idsByExpiry();
             for (int m = 0; m < members.length; m++) {
-                assertThat(members[m].leases()).as("leases of member %d", m).containsExactly(ids);
+                assertThat(members[m].leases()).as("leases of member %d", m)
+                        .containsExactly(m == leader ? idsByExpiry : ids);
                 assertThat(members[m].isPrimary()).isEqualTo(m == leader);
                 Map<Long, LeaseRecord> stored = new TreeMap<>();
                 for (Map.Entry<ByteString, ByteString> record : records[m].read().entrySet()) {

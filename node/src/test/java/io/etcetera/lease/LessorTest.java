@@ -99,6 +99,24 @@ class LessorTest {
     }
 
     @Test
+    void theLeaderListsLeasesSoonestExpiryFirstAndOtherMembersByIdAsEtcdOrdersThem() {
+        Lessor lessor = leader();
+        grant(lessor, 1, 100);
+        grant(lessor, 2, 50);
+        grant(lessor, 3, 75);
+        assertThat(lessor.leases()).containsExactly(2, 3, 1);
+
+        clock.advance(Duration.ofSeconds(30));
+        lessor.renew(2);
+        assertThat(lessor.leases()).as("renewed, lease 2 expires after lease 3")
+                .containsExactly(3, 2, 1);
+
+        lessor.demote();
+        assertThat(lessor.leases()).as("every lease lives forever off the leader")
+                .containsExactly(1, 2, 3);
+    }
+
+    @Test
     void grantRefusesTooLargeTtlExistingIdAndIdZeroWritingNothing() {
         Lessor lessor = lessor();
         assertThat(grant(lessor, 1, Lessor.TTL_SECONDS_MAX)).isEqualTo(Lessor.TTL_SECONDS_MAX);

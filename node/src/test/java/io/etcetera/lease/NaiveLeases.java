@@ -46,6 +46,14 @@ final class NaiveLeases {
         return leases;
     }
 
+    /** The leader's LeaseLeases order: soonest expiry first, ties by ID. */
+    long[] idsByExpiry() {
+        return leases.values().stream()
+                .sorted(Comparator.<Entry>comparingLong(entry -> entry.expiryNanos)
+                        .thenComparingLong(entry -> entry.id))
+                .mapToLong(entry -> entry.id).toArray();
+    }
+
     boolean isLed() {
         return led;
     }

@@ -2,9 +2,11 @@ package io.etcetera.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 
+import io.etcd.jetcd.api.AlarmType;
 import io.etcd.jetcd.api.LeaseGrantRequest;
 import io.etcd.jetcd.api.LeaseRevokeRequest;
 import io.etcd.jetcd.api.LeaseTimeToLiveRequest;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +30,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Leases and watches through a member in this JVM on real files: a lease and its keys survive a
- * restart (the lessor recovers its records from the store, or from the replayed WAL), the new
- * leader extends its TTL rather than expiring it, and a revoke after the restart deletes its keys
- * with delete events at one revision.
+ * Leases and watches through a member in this JVM on real files: a grant past the backend quota
+ * is refused and raises the NOSPACE alarm; a lease and its keys survive a restart (the lessor
+ * recovers its records from the store, or from the replayed WAL), the new leader extends its TTL
+ * rather than expiring it, and a revoke after the restart deletes its keys with delete events at
+ * one revision.
  */
 class MemberLeaseTest {
 
@@ -57,6 +61,24 @@ class MemberLeaseTest {
     private static LeaseTimeToLiveResponse timeToLive(Member member, long leaseId) {
         return member.leases().timeToLive(LeaseTimeToLiveRequest.newBuilder().setID(leaseId)
                 .setKeys(true).build()).join();
+    }
+
+    @Test
+    void aGrantPastTheBackendQuotaIsRefusedAndRaisesTheNoSpaceAlarmAsEtcdsQuotaCheckDoes()
+            throws Exception {
+        EtcdConfig config = EtcdConfig.of("--data-dir", dir.resolve("data").toString(),
+                "--quota-backend-bytes", "1");
+        try (Member member = start(config)) {
+            assertThat(member.maintenance().alarms()).isEmpty();
+            LeaseGrantRequest grant = LeaseGrantRequest.newBuilder().setTTL(60).build();
+            assertThatThrownBy(() -> member.leases().grant(grant).join())
+                    .hasCause(RequestFailedException.of(RequestFailedException.Reason.NO_SPACE));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !member.maintenance().alarms()
+                    .isEmpty());
+            assertThat(member.maintenance().alarms()).singleElement().satisfies(alarm ->
+                    assertThat(alarm.getAlarm()).isEqualTo(AlarmType.NOSPACE));
+            assertThat(member.leases().leases().ids()).isEmpty();
+        }
     }
 
     @Test
