@@ -7,6 +7,7 @@ import io.etcetera.server.pb.MembersReply;
 import io.etcetera.server.pb.MembersRequest;
 import io.etcetera.server.pb.PromoteReply;
 import io.etcetera.server.pb.PromoteRequest;
+import io.etcetera.transport.PeerTls;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -22,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Calls another member's {@code ClusterPeer} service on its peer URLs: the members of a running
  * cluster, for a member that joins it (etcd's {@code GetClusterFromRemotePeers}), and a promotion
- * forwarded to the leader (etcd's {@code promoteMemberHTTP}). One short-lived plaintext channel per
- * call; {@code https} peer URLs are not served by this build (see the member's start checks).
+ * forwarded to the leader (etcd's {@code promoteMemberHTTP}). One short-lived channel per call,
+ * with the peer transport's TLS on {@code https} peer URLs ({@link PeerTls#secure}).
  *
  * <p>Thread-safe: calls share nothing.
  */
@@ -32,9 +33,11 @@ final class ClusterPeerClient {
     private static final Logger LOG = Logger.getLogger(ClusterPeerClient.class);
 
     private final long timeoutMillis;
+    private final PeerTls tls;
 
-    ClusterPeerClient(long timeoutMillis) {
+    ClusterPeerClient(long timeoutMillis, PeerTls tls) {
         this.timeoutMillis = timeoutMillis;
+        this.tls = tls;
     }
 
     /**
@@ -96,8 +99,8 @@ final class ClusterPeerClient {
         return RequestFailedException.of(Reason.TIMEOUT);
     }
 
-    private static ManagedChannel channel(EtcdUrl url) {
-        return NettyChannelBuilder.forAddress(url.host(), Integer.parseInt(url.port()))
-                .usePlaintext().build();
+    private ManagedChannel channel(EtcdUrl url) {
+        return tls.secure(NettyChannelBuilder.forAddress(url.host(), url.portNumber()), url)
+                .build();
     }
 }
