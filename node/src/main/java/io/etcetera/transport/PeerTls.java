@@ -21,8 +21,9 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>Listeners demand a client certificate signed by {@code --peer-trusted-ca-file} when that
- *       file is given or {@code --peer-client-cert-auth} is set (etcd's {@code ServerConfig}); a
- *       certificate that names addresses must also name the caller's ({@link PeerSanCheck}).
+ *       file is given or {@code --peer-client-cert-auth} is set (etcd's {@code ServerConfig}).
+ *       Unlike etcd, the addresses a client certificate names are not checked against the
+ *       caller's address.
  *   <li>Calls trust {@code --peer-trusted-ca-file}, or the JDK's CAs without it, check that the
  *       peer's certificate names the host of its URL, and present this member's certificate when
  *       it has one (etcd's {@code ClientConfig}). A member that only listens on {@code http} still
