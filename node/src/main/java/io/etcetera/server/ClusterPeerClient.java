@@ -52,7 +52,9 @@ final class ClusterPeerClient {
                         .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
                         .members(MembersRequest.getDefaultInstance());
             } catch (StatusRuntimeException e) {
-                LOG.warnf("could not get the cluster's members from %s: %s", url, e.getStatus());
+                // The cause says why a TLS handshake failed (e.g. bad_certificate).
+                LOG.warnf("could not get the cluster's members from %s: %s%s", url, e.getStatus(),
+                        e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
             } finally {
                 channel.shutdownNow();
             }
