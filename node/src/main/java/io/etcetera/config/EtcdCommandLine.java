@@ -327,8 +327,36 @@ public final class EtcdCommandLine {
         }
         checkTlsFiles(
                 clientTls, clientUrls, metricsUrls, "--client-cert-auth", "--trusted-ca-file");
-        checkTlsFiles(
-                peerTls, peerUrls, List.of(), "--peer-client-cert-auth", "--peer-trusted-ca-file");
+        checkPeerTls(peerTls, peerUrls, warnings);
+    }
+
+    /**
+     * etcd's {@code configurePeerListeners} and its peer transport: an {@code https} listener
+     * without certificate and key fails to bind, and peer TLS files given are checked whatever
+     * the listeners' scheme, since calls to {@code https} peers use them.
+     */
+    private static void checkPeerTls(TlsConfig tls, List<EtcdUrl> urls, List<String> warnings) {
+        for (EtcdUrl url : urls) {
+            if (url.isTls() && tls.isEmpty()) {
+                throw ConfigException.invalid("cannot listen on TLS for " + url.hostPort()
+                        + ": KeyFile and CertFile are not presented");
+            }
+            if (!url.isTls() && !tls.isEmpty()) {
+                warnings.add("The scheme of peer url " + url + " is HTTP while peer key/cert"
+                        + " files are presented. Ignored peer key/cert files.");
+            }
+            if (!url.isTls() && tls.clientCertAuth()) {
+                warnings.add("The scheme of peer url " + url + " is HTTP while client cert auth"
+                        + " (--peer-client-cert-auth) is enabled. Ignored client cert auth for"
+                        + " this url.");
+            }
+        }
+        if (!tls.isEmpty()) {
+            checkKeyAndCert(tls);
+        }
+        if (urls.stream().anyMatch(EtcdUrl::isTls)) {
+            checkCertAuthHasCa(tls, "--peer-client-cert-auth", "--peer-trusted-ca-file");
+        }
     }
 
     private static void checkTlsFiles(
@@ -340,9 +368,13 @@ public final class EtcdCommandLine {
         boolean anyTls =
                 urls.stream().anyMatch(EtcdUrl::isTls)
                         || moreUrls.stream().anyMatch(EtcdUrl::isTls);
-        if (!anyTls) {
-            return;
+        if (anyTls) {
+            checkKeyAndCert(tls);
+            checkCertAuthHasCa(tls, certAuthFlag, caFlag);
         }
+    }
+
+    private static void checkKeyAndCert(TlsConfig tls) {
         if (tls.certFile().isEmpty() || tls.keyFile().isEmpty()) {
             throw ConfigException.invalid(
                     String.format(
@@ -350,10 +382,12 @@ public final class EtcdCommandLine {
                             tls.keyFile().map(Path::toString).orElse(""),
                             tls.certFile().map(Path::toString).orElse("")));
         }
+    }
+
+    private static void checkCertAuthHasCa(TlsConfig tls, String certAuthFlag, String caFlag) {
         if (tls.clientCertAuth() && tls.trustedCaFile().isEmpty()) {
             // NB: etcd starts, then refuses every client certificate; without a CA file the JDK
-            // would
-            // trust its public CAs instead, so this is refused here.
+            // would trust its public CAs instead, so this is refused here.
             throw ConfigException.invalid(certAuthFlag + " requires " + caFlag);
         }
     }

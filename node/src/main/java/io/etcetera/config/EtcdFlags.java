@@ -264,7 +264,8 @@ final class EtcdFlags {
                             "experimental-peer-skip-client-san-verification",
                             BOOL,
                             "false",
-                            "Skip peer SAN checks (no effect: SANs are checked)."),
+                            "Skip peer SAN checks (no effect: peer client certificates' SANs are not"
+                                    + " checked)."),
                     ignored("cors", STRINGS, "*", "CORS origins of the v2 HTTP API (no effect)."),
                     ignored(
                             "host-whitelist",

@@ -13,6 +13,9 @@
  * bootstrap checks on {@code --initial-cluster} run only when the server bootstraps an empty data
  * dir ({@link io.etcetera.config.EtcdConfig#verifyBootstrap}), as in etcd.
  *
+ * <p>{@link io.etcetera.config.PemFiles} reads the PEM files the TLS flags name, for whoever
+ * builds a TLS context (the client port, the peer transport).
+ *
  * <p>Runs once, on the main thread, before Quarkus starts; everything here is stateless or
  * immutable.
  */

@@ -6,6 +6,7 @@ import io.etcetera.server.pb.MembersReply;
 import io.etcetera.server.pb.MembersRequest;
 import io.etcetera.server.pb.PromoteReply;
 import io.etcetera.server.pb.PromoteRequest;
+import io.etcetera.transport.PeerTls;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
@@ -19,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Calls another member's {@code ClusterPeer} service on its peer URLs: the members of a running
  * cluster, for a member that joins it (etcd's {@code GetClusterFromRemotePeers}), and a promotion
- * forwarded to the leader (etcd's {@code promoteMemberHTTP}). One short-lived plaintext channel per
- * call; {@code https} peer URLs are not served by this build (see the member's start checks).
+ * forwarded to the leader (etcd's {@code promoteMemberHTTP}). One short-lived channel per call,
+ * with the peer transport's TLS on {@code https} peer URLs ({@link PeerTls#secure}).
  *
  * <p>Thread-safe: calls share nothing.
  */
@@ -29,9 +30,11 @@ final class ClusterPeerClient {
     private static final Logger LOG = Logger.getLogger(ClusterPeerClient.class);
 
     private final long timeoutMillis;
+    private final PeerTls tls;
 
-    ClusterPeerClient(long timeoutMillis) {
+    ClusterPeerClient(long timeoutMillis, PeerTls tls) {
         this.timeoutMillis = timeoutMillis;
+        this.tls = tls;
     }
 
     /**
@@ -46,7 +49,9 @@ final class ClusterPeerClient {
                         .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
                         .members(MembersRequest.getDefaultInstance());
             } catch (StatusRuntimeException e) {
-                LOG.warnf("could not get the cluster's members from %s: %s", url, e.getStatus());
+                // The cause says why a TLS handshake failed (e.g. bad_certificate).
+                LOG.warnf("could not get the cluster's members from %s: %s%s", url, e.getStatus(),
+                        e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
             } finally {
                 channel.shutdownNow();
             }
@@ -66,9 +71,13 @@ final class ClusterPeerClient {
                 .thenApply(done -> null);
     }
 
-    /** A plaintext channel to one peer URL. */
-    static ManagedChannel channel(EtcdUrl url) {
-        return NettyChannelBuilder.forAddress(url.host(), Integer.parseInt(url.port()))
-                .usePlaintext().build();
+    private ManagedChannel channel(EtcdUrl url) {
+        return channel(url, tls);
+    }
+
+    /** A channel to one peer URL: TLS for {@code https}, as {@code tls} says; else plaintext. */
+    static ManagedChannel channel(EtcdUrl url, PeerTls tls) {
+        return tls.secure(NettyChannelBuilder.forAddress(url.host(), url.portNumber()), url)
+                .build();
     }
 }

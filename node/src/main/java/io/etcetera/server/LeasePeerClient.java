@@ -7,6 +7,7 @@ import io.etcd.jetcd.api.LeaseTimeToLiveResponse;
 import io.etcetera.config.EtcdUrl;
 import io.etcetera.server.RequestFailedException.Reason;
 import io.etcetera.server.pb.LeasePeerGrpc;
+import io.etcetera.transport.PeerTls;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 
@@ -20,7 +21,8 @@ import java.util.function.BiConsumer;
  * the leader answers (etcd's {@code leasehttp.RenewHTTP} and {@code TimeToLiveHTTP}). Renewals
  * arrive at the clients' rate, so one channel per peer URL is kept rather than one per call; a
  * channel whose peer is unreachable is dropped, so that the next call connects at once instead of
- * waiting out gRPC's reconnect back-off. Plaintext, as {@link ClusterPeerClient}.
+ * waiting out gRPC's reconnect back-off. TLS to {@code https} peer URLs, as {@link
+ * ClusterPeerClient}.
  *
  * <p>Failures: the leader's refusal as its {@link RequestFailedException}; an unreachable peer as
  * {@code NO_LEADER} (the caller tries whoever leads next); no answer within the given time as
@@ -36,6 +38,11 @@ final class LeasePeerClient implements AutoCloseable {
     /** Kept channels by peer URL. */
     private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final PeerTls tls;
+
+    LeasePeerClient(PeerTls tls) {
+        this.tls = tls;
+    }
 
     /** Renews {@code leaseId} at the leader; its answer carries the leader's header. */
     CompletableFuture<LeaseKeepAliveResponse> renew(String peerUrl, long leaseId,
@@ -78,7 +85,7 @@ final class LeasePeerClient implements AutoCloseable {
             closeChannels();
         }
         return channels.computeIfAbsent(peerUrl,
-                url -> ClusterPeerClient.channel(EtcdUrl.parse(url)));
+                url -> ClusterPeerClient.channel(EtcdUrl.parse(url), tls));
     }
 
     /** Closes every kept channel; calls after this fail with {@code STOPPED}. */

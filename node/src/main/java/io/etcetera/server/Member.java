@@ -18,6 +18,7 @@ import io.etcetera.server.pb.ClusterPeerGrpc;
 import io.etcetera.server.pb.LeasePeerGrpc;
 import io.etcetera.server.pb.MemberAttributes;
 import io.etcetera.transport.PeerLimits;
+import io.etcetera.transport.PeerTls;
 import io.etcetera.transport.PeerTransport;
 import io.etcetera.transport.PeerTransportConfig;
 
@@ -142,8 +143,8 @@ public final class Member implements AutoCloseable {
     private volatile Runnable onTermination = () -> { };
 
     private Member(EtcdConfig config, ServerSettings settings, InstantSource clock,
-            DataDir dataDir, RaftParts parts, MvccStore store, ExecutorService preallocate)
-            throws IOException {
+            DataDir dataDir, RaftParts parts, MvccStore store, ExecutorService preallocate,
+            PeerTls tls) throws IOException {
         this.memberId = parts.memberId();
         this.clusterId = parts.clusterId();
         this.dataDir = dataDir;
@@ -177,7 +178,7 @@ public final class Member implements AutoCloseable {
         this.membership = membership;
         QuotaGate quota = new QuotaGate(memberId,
                 new BackendQuota(store, settings.quotaBackendBytes()), proposals);
-        this.leasePeers = new LeasePeerClient();
+        this.leasePeers = new LeasePeerClient(tls);
         this.leases = new Leases(lessor, proposals, ids, storeReads, headers, readyHandler, reads,
                 applied, quota, new LeaderRoute(memberId, readyHandler, membership, clock,
                         timeoutMillis, settings.tickMillis()), leasePeers);
@@ -191,7 +192,7 @@ public final class Member implements AutoCloseable {
                 this::fatal);
         this.transport = new PeerTransport(new PeerTransportConfig(memberId, clusterId,
                 config.listenPeerUrls(), config.initialAdvertisePeerUrls(), dataDir.snap(),
-                Optional.empty(), PeerLimits.DEFAULT), peerLink, clock,
+                Optional.of(tls), PeerLimits.DEFAULT), peerLink, clock,
                 List.of(ClusterPeerGrpc.bindService(new ClusterPeerService(clusterId, membership,
                         this::promoteAsLeader)),
                         LeasePeerGrpc.bindService(new LeasePeerService(leases))));
@@ -226,7 +227,7 @@ public final class Member implements AutoCloseable {
                 clock, timeoutMillis);
         this.reconfiguration = new Reconfiguration(memberId, membership, inbox, waits, ids,
                 transport, readyHandler, clock, config.strictReconfigCheck(),
-                new ClusterPeerClient(timeoutMillis));
+                new ClusterPeerClient(timeoutMillis, tls));
         this.cluster = new Cluster(membership, headers, reconfiguration);
         this.meters = MemberMetrics.register(memberId, readyHandler, applied, waits, membership,
                 store, new BackendQuota(store, settings.quotaBackendBytes()));
@@ -252,6 +253,7 @@ public final class Member implements AutoCloseable {
     public static Member start(EtcdConfig config, ServerSettings settings, InstantSource clock)
             throws IOException {
         DataDir dataDir = DataDir.of(config);
+        PeerTls tls = PeerTls.of(config.peerTls(), config.listenPeerUrls());
         ExecutorService preallocate = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(2), runnable -> new Thread(runnable, WAL_THREAD));
         RaftParts parts = null;
@@ -259,12 +261,13 @@ public final class Member implements AutoCloseable {
         try {
             parts = RaftStorage.exists(dataDir)
                     ? RaftStorage.restart(dataDir, settings, preallocate)
-                    : RaftStorage.bootstrap(config, dataDir, settings, preallocate);
+                    : RaftStorage.bootstrap(config, dataDir, settings, preallocate, tls);
             deleteCheckpoints(dataDir);
             SnapshotInstall.redoAtStart(dataDir, parts.snapshotIndex());
             store = MvccStore.open(dataDir.db());
             checkStoreCoversSnapshot(store, parts, dataDir);
-            Member member = new Member(config, settings, clock, dataDir, parts, store, preallocate);
+            Member member = new Member(config, settings, clock, dataDir, parts, store, preallocate,
+                    tls);
             member.startThreads();
             LOG.infof("member %x of cluster %x started from %s (applied index %d, revision %d)",
                     member.memberId, member.clusterId, dataDir.root(),

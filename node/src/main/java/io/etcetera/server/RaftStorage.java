@@ -12,6 +12,7 @@ import io.etcetera.raft.pb.Snapshot;
 import io.etcetera.raft.pb.SnapshotMetadata;
 import io.etcetera.server.pb.MemberRecord;
 import io.etcetera.server.pb.MembersReply;
+import io.etcetera.transport.PeerTls;
 import io.etcetera.wal.RecoveredWal;
 import io.etcetera.wal.Snapshotter;
 import io.etcetera.wal.Wal;
@@ -53,10 +54,10 @@ final class RaftStorage {
      * starts the node with one ConfChange entry per member.
      */
     static RaftParts bootstrap(EtcdConfig config, DataDir dataDir, ServerSettings settings,
-            Executor preallocate) throws IOException {
+            Executor preallocate, PeerTls tls) throws IOException {
         config.verifyBootstrap();
         if (config.initialClusterState() == ClusterState.EXISTING) {
-            return join(config, dataDir, settings, preallocate);
+            return join(config, dataDir, settings, preallocate, tls);
         }
         List<MemberRecord> members = initialMembers(config.initialCluster().peerUrlsByName(),
                 config.initialClusterToken());
@@ -94,14 +95,14 @@ final class RaftStorage {
      * the membership and the store are rebuilt.
      */
     static RaftParts join(EtcdConfig config, DataDir dataDir, ServerSettings settings,
-            Executor preallocate) throws IOException {
+            Executor preallocate, PeerTls tls) throws IOException {
         List<EtcdUrl> others = new ArrayList<>();
         config.initialCluster().peerUrlsByName().forEach((name, urls) -> {
             if (!name.equals(config.name())) {
                 others.addAll(urls);
             }
         });
-        MembersReply cluster = new ClusterPeerClient(settings.requestTimeoutMillis())
+        MembersReply cluster = new ClusterPeerClient(settings.requestTimeoutMillis(), tls)
                 .members(others);
         Map<String, List<EtcdUrl>> listed = config.initialCluster().peerUrlsByName();
         if (listed.size() != cluster.getMembersCount()) {

@@ -6,7 +6,6 @@ import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslContext;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,12 +33,12 @@ final class PeerChannels {
     private static final int REPLY_BYTES_MAX = 64 << 10;
 
     private final EventLoopGroup ioGroup;
-    private final Optional<SslContext> clientTls;
+    private final Optional<PeerTls> tls;
     private final PeerHeaders headers;
 
-    PeerChannels(EventLoopGroup ioGroup, Optional<SslContext> clientTls, PeerHeaders headers) {
+    PeerChannels(EventLoopGroup ioGroup, Optional<PeerTls> tls, PeerHeaders headers) {
         this.ioGroup = ioGroup;
-        this.clientTls = clientTls;
+        this.tls = tls;
         this.headers = headers;
     }
 
@@ -64,15 +63,11 @@ final class PeerChannels {
                         .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                         .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                         .disableRetry();
-        if (url.isTls()) {
-            if (clientTls.isEmpty()) {
-                throw new IOException("peer URL " + url + " needs TLS, and no peer TLS is set");
-            }
-            builder.sslContext(clientTls.get()).overrideAuthority(url.hostPort());
-        } else {
-            builder.usePlaintext();
+        if (url.isTls() && tls.isEmpty()) {
+            throw new IOException("peer URL " + url + " needs TLS, and no peer TLS is set");
         }
-        return builder.build();
+        return tls.isPresent() ? tls.get().secure(builder, url).build()
+                : builder.usePlaintext().build();
     }
 
     /** The identity headers of a call from this member to {@code peerId}. */

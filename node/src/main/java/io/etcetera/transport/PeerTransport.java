@@ -120,7 +120,7 @@ public final class PeerTransport implements AutoCloseable {
                         config.clusterId(),
                         config.advertisePeerUrls(),
                         listener::isIdRemoved);
-        this.channels = new PeerChannels(ioGroup, config.tls().map(PeerTls::client), headers);
+        this.channels = new PeerChannels(ioGroup, config.tls(), headers);
         this.snapshotReceiver =
                 new SnapshotReceiver(
                         config.memberId(), config.snapshotDir(), listener, this::counters);
@@ -129,7 +129,7 @@ public final class PeerTransport implements AutoCloseable {
                         headers, listener, this::counters, this::onCaller, snapshotReceiver);
         List<ServerServiceDefinition> services = new ArrayList<>(extraServices);
         services.add(0, service.definition());
-        Optional<SslContext> serverTls = config.tls().map(PeerTls::server);
+        Optional<SslContext> serverTls = config.tls().flatMap(PeerTls::server);
         this.port =
                 new PeerPort(config.listenPeerUrls(), serverTls, services, acceptGroup, ioGroup);
     }

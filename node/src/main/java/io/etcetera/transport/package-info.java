@@ -70,6 +70,16 @@
  * reports {@code FAILURE} (and the peer unreachable); partial files of a crashed run are deleted at
  * start.
  *
+ * <h2>TLS</h2>
+ *
+ * On {@code https} peer URLs both the Raft streams and snapshot streams, and the server's own
+ * services on the peer port (the members list a joining member asks for, a forwarded promotion),
+ * run over TLS with ALPN {@code h2}, with the contexts {@link io.etcetera.transport.PeerTls} builds
+ * from etcd's {@code --peer-*} files: listeners demand a certificate signed by the peer CA when
+ * one is given, and calls check the peer's certificate against the host of its URL. A member may
+ * listen on {@code http} and {@code https} URLs at once, and calls each peer on the scheme of the
+ * URL it advertised.
+ *
  * <h2>Threads</h2>
  *
  * {@code etcetera-peer-accept} (1) and {@code etcetera-peer-io} (shared by listeners and all

@@ -9,11 +9,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * A throwaway PKI made with the openssl command, as an operator makes one for etcd: a CA, server
  * certificates for 127.0.0.1 with an RSA key in PKCS#1 form and an EC key in SEC1 form (what cfssl
- * and kubeadm write), and a client certificate with a PKCS#8 key. Files live in one directory.
+ * and kubeadm write), a client certificate with a PKCS#8 key, a peer certificate for 127.0.0.1
+ * that serves and calls (etcd's {@code --peer-cert-file}), and a second CA with a peer certificate
+ * of its own, which the first CA's members must refuse. Files live in one directory.
  */
-record TestCertificates(Path directory) {
+public record TestCertificates(Path directory) {
 
-    Path ca() {
+    public Path ca() {
         return directory.resolve("ca.pem");
     }
 
@@ -44,11 +46,29 @@ record TestCertificates(Path directory) {
         return directory.resolve("client-key.pem");
     }
 
+    /** Server and client auth, IP SAN 127.0.0.1, EC key in SEC1 form. */
+    public Path peerCert() {
+        return directory.resolve("peer.pem");
+    }
+
+    public Path peerKey() {
+        return directory.resolve("peer-key.pem");
+    }
+
+    /** A peer certificate like {@link #peerCert()}, signed by another CA. */
+    public Path foreignPeerCert() {
+        return directory.resolve("foreign-peer.pem");
+    }
+
+    public Path foreignPeerKey() {
+        return directory.resolve("foreign-peer-key.pem");
+    }
+
     /** Made once per test JVM: key generation is slow, and the files are only read. */
     private static TestCertificates shared;
 
     /** The PKI every test class of this JVM shares. */
-    static synchronized TestCertificates shared() throws IOException, InterruptedException {
+    public static synchronized TestCertificates shared() throws IOException, InterruptedException {
         if (shared == null) {
             shared = create();
         }
@@ -85,10 +105,26 @@ record TestCertificates(Path directory) {
         sign(dir, "server-ec-key.pem", "server-ec", "/CN=127.0.0.1", "server.ext");
         openssl(dir, "genpkey", "-algorithm", "RSA", "-out", "client-key.pem");
         sign(dir, "client-key.pem", "client", "/CN=root", "client.ext");
+        Files.writeString(
+                dir.resolve("peer.ext"),
+                "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n");
+        openssl(dir, "ecparam", "-name", "prime256v1", "-genkey", "-out", "peer-key.pem");
+        sign(dir, "peer-key.pem", "peer", "/CN=peer", "peer.ext");
+        openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-keyout", "foreign-ca-key.pem", "-out", "foreign-ca.pem", "-days", "2",
+                "-subj", "/CN=another-ca");
+        openssl(dir, "ecparam", "-name", "prime256v1", "-genkey", "-out", "foreign-peer-key.pem");
+        sign(dir, "foreign-ca", "foreign-peer-key.pem", "foreign-peer", "/CN=peer", "peer.ext");
         return pki;
     }
 
     private static void sign(Path dir, String key, String name, String subject, String extensions)
+            throws IOException, InterruptedException {
+        sign(dir, "ca", key, name, subject, extensions);
+    }
+
+    private static void sign(
+            Path dir, String ca, String key, String name, String subject, String extensions)
             throws IOException, InterruptedException {
         openssl(dir, "req", "-new", "-key", key, "-out", name + ".csr", "-subj", subject);
         openssl(
@@ -98,9 +134,9 @@ record TestCertificates(Path directory) {
                 "-in",
                 name + ".csr",
                 "-CA",
-                "ca.pem",
+                ca + ".pem",
                 "-CAkey",
-                "ca-key.pem",
+                ca + "-key.pem",
                 "-CAcreateserial",
                 "-out",
                 name + ".pem",

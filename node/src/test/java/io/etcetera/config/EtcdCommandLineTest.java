@@ -331,6 +331,29 @@ class EtcdCommandLineTest {
     }
 
     @Test
+    void plainPeerUrlsWithPeerTlsFilesGetEtcdsWarnings() {
+        EtcdCommandLine.Start start =
+                start(
+                        List.of(
+                                "--peer-cert-file",
+                                "a.pem",
+                                "--peer-key-file",
+                                "b.pem",
+                                "--peer-trusted-ca-file",
+                                "ca.pem",
+                                "--peer-client-cert-auth"),
+                        Map.of());
+        assertThat(start.warnings())
+                .containsExactly(
+                        "The scheme of peer url http://localhost:2380 is HTTP while peer key/cert"
+                                + " files are presented. Ignored peer key/cert files.",
+                        "The scheme of peer url http://localhost:2380 is HTTP while client cert"
+                                + " auth (--peer-client-cert-auth) is enabled. Ignored client cert"
+                                + " auth for this url.");
+        assertThat(start.config().peerTls().clientCertAuth()).isTrue();
+    }
+
+    @Test
     void helpAndVersionPrintAndExit() {
         assertThat(EtcdCommandLine.parse(List.of("--help"), Map.of()))
                 .isInstanceOfSatisfying(

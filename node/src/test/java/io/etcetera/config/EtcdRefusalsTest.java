@@ -6,6 +6,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +93,17 @@ class EtcdRefusalsTest {
                 Case.flags("--auto-compaction-retention", "abc"),
                 Case.flags("--auto-compaction-retention", "-1"),
                 Case.flags("--listen-client-urls", "https://127.0.0.1:0"),
+                // etcd names the address it bound: a free port, not 0, so that both say the same
+                Case.flags("--listen-peer-urls", "https://127.0.0.1:" + freePort()),
+                Case.flags(
+                        "--listen-peer-urls",
+                        "http://127.0.0.1:" + freePort() + ",https://127.0.0.1:" + freePort()),
+                Case.flags("--peer-cert-file", "peer.pem"),
+                Case.flags(
+                        "--listen-peer-urls",
+                        "https://127.0.0.1:0",
+                        "--peer-key-file",
+                        "peer-key.pem"),
                 Case.flags("--initial-cluster", "default=127.0.0.1:2380"),
                 Case.flags("--initial-cluster", "garbage"),
                 new Case(List.of(), Map.of("ETCD_SNAPSHOT_COUNT", "abc"), false),
@@ -115,6 +128,14 @@ class EtcdRefusalsTest {
                         List.of("--name", "foo", "--initial-cluster", "bar=http://127.0.0.1:2380"),
                         Map.of(),
                         true));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** What a refused start said and how it exited. */

@@ -210,12 +210,12 @@ class ClusterIT {
                 .containsOnly(hashes.get(0));
     }
 
-    private interface Call {
+    interface Call {
         Etcdctl.Result run() throws Exception;
     }
 
     /** Runs {@code call} until it succeeds, while it fails with {@code transientError}. */
-    private static Etcdctl.Result retry(Call call, String transientError) throws Exception {
+    static Etcdctl.Result retry(Call call, String transientError) throws Exception {
         long deadline = System.nanoTime() + CHANGE_WAIT.toNanos();
         while (true) {
             Etcdctl.Result result = call.run();

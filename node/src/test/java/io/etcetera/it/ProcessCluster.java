@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  * A cluster of member processes on loopback, bootstrapped together from {@code --initial-cluster}
  * (as etcd's Procfile starts three): each member on its own data dir, free client and peer ports,
  * with Raft timing of 50 ms heartbeats and a 500 ms election timeout. Members can be killed
- * (SIGKILL), restarted, and new ones joined with {@code --initial-cluster-state existing}. Owned
- * by one test class; closing it stops every member.
+ * (SIGKILL), restarted, and new ones joined with {@code --initial-cluster-state existing}. Peer
+ * URLs are {@code http}, or {@code https} when the flags carry etcd's {@code --peer-*} TLS files.
+ * Owned by one test class; closing it stops every member.
  */
 public final class ProcessCluster implements AutoCloseable {
 
@@ -27,21 +28,34 @@ public final class ProcessCluster implements AutoCloseable {
 
     private final Path dir;
     private final List<String> extraFlags;
+    /** {@code http}, or {@code https} for peer TLS. */
+    private final String peerScheme;
     private final List<String> names = new ArrayList<>();
     private final List<Integer> peerPorts = new ArrayList<>();
     private final List<MemberProcess> members = new ArrayList<>();
     /** Every port handed out: free ports are picked before they are bound, so none repeats. */
     private final java.util.Set<Integer> usedPorts = new java.util.HashSet<>();
 
-    private ProcessCluster(Path dir, List<String> extraFlags) {
+    private ProcessCluster(Path dir, List<String> extraFlags, String peerScheme) {
         this.dir = dir;
         this.extraFlags = List.copyOf(extraFlags);
+        this.peerScheme = peerScheme;
     }
 
     /** Starts {@code size} members of a new cluster and waits until each is healthy. */
     public static ProcessCluster start(Path dir, int size, List<String> extraFlags)
             throws IOException {
-        ProcessCluster cluster = new ProcessCluster(dir, extraFlags);
+        return start(dir, size, extraFlags, "http");
+    }
+
+    /**
+     * Starts {@code size} members of a new cluster on {@code peerScheme} peer URLs ({@code https}
+     * needs {@code --peer-cert-file} and {@code --peer-key-file} in {@code extraFlags}) and waits
+     * until each is healthy.
+     */
+    public static ProcessCluster start(Path dir, int size, List<String> extraFlags,
+            String peerScheme) throws IOException {
+        ProcessCluster cluster = new ProcessCluster(dir, extraFlags, peerScheme);
         for (int i = 0; i < size; i++) {
             cluster.names.add("m" + i);
             cluster.peerPorts.add(cluster.unusedPort());
@@ -80,7 +94,7 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     public String peerUrl(int i) {
-        return "http://127.0.0.1:" + peerPorts.get(i);
+        return peerScheme + "://127.0.0.1:" + peerPorts.get(i);
     }
 
     /** {@code --initial-cluster} listing every member started or reserved so far. */

@@ -133,6 +133,21 @@ class MemberTest {
     }
 
     @Test
+    void missingPeerTlsFilesStopTheStartBeforeTheDataDirIsMade() {
+        EtcdConfig config = EtcdConfig.of("--data-dir", dir.resolve("data").toString(),
+                "--listen-peer-urls", "https://127.0.0.1:0",
+                "--initial-advertise-peer-urls", "https://127.0.0.1:2380",
+                "--initial-cluster", "default=https://127.0.0.1:2380",
+                "--peer-cert-file", dir.resolve("peer.pem").toString(),
+                "--peer-key-file", dir.resolve("peer-key.pem").toString());
+        assertThatThrownBy(() -> Member.start(config))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("open " + dir.resolve("peer-key.pem")
+                        + ": no such file or directory");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void aStoreOlderThanTheRaftSnapshotIsRefused() throws Exception {
         EtcdConfig config = config();
         ServerSettings settings = smallLog(config);

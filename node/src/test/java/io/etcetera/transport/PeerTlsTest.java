@@ -5,92 +5,46 @@ import static io.etcetera.transport.TestMember.heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.netty.GrpcSslContexts;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
+import io.etcetera.api.TestCertificates;
+import io.etcetera.config.EtcdUrl;
+import io.etcetera.config.TlsConfig;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Peers on {@code https} URLs with mutual TLS, as {@code --peer-client-cert-auth} sets up: a
- * throwaway CA made with the openssl command signs one certificate that members use as server and
- * as client. A member without a client certificate is refused.
+ * Peers on {@code https} URLs with mutual TLS, as {@code --peer-client-cert-auth} sets up, with the
+ * contexts the member builds from etcd's PEM files ({@link PeerTls#of}) and the shared throwaway
+ * PKI made with the openssl command. A member that presents no certificate, or one signed by
+ * another CA, is refused.
  */
 class PeerTlsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final List<EtcdUrl> HTTPS_LISTENER =
+            List.of(EtcdUrl.parse("https://127.0.0.1:0"));
 
-    @TempDir static Path pki;
+    private static TestCertificates pki;
 
     @TempDir Path dir;
 
     @BeforeAll
     static void makeCertificates() throws Exception {
-        Files.writeString(
-                pki.resolve("peer.ext"),
-                "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n");
-        openssl(
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                "ca-key.pem",
-                "-out",
-                "ca.pem",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=etcetera-test-ca");
-        openssl(
-                "req",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                "peer-key.pem",
-                "-out",
-                "peer.csr",
-                "-subj",
-                "/CN=peer");
-        openssl(
-                "x509",
-                "-req",
-                "-in",
-                "peer.csr",
-                "-CA",
-                "ca.pem",
-                "-CAkey",
-                "ca-key.pem",
-                "-CAcreateserial",
-                "-out",
-                "peer.pem",
-                "-days",
-                "1",
-                "-extfile",
-                "peer.ext");
+        pki = TestCertificates.shared();
     }
 
     @Test
     void peersWithCertificatesExchangeMessagesOverTls() throws Exception {
-        try (TestMember a = tlsMember(1, clientContext(true));
-                TestMember b = tlsMember(2, clientContext(true))) {
+        try (TestMember a = tlsMember(1, memberTls(pki.peerCert(), pki.peerKey()));
+                TestMember b = tlsMember(2, memberTls(pki.peerCert(), pki.peerKey()))) {
             TestMember.connect(a, b);
             a.transport.send(List.of(heartbeat(1, 2, 1)));
             b.transport.send(List.of(heartbeat(2, 1, 2)));
@@ -103,57 +57,50 @@ class PeerTlsTest {
 
     @Test
     void aMemberWithoutAClientCertificateIsRefused() throws Exception {
-        try (TestMember a = tlsMember(1, clientContext(false));
-                TestMember b = tlsMember(2, clientContext(true))) {
-            a.transport.addPeer(2, List.of(b.url()));
-            await().atMost(WAIT)
-                    .until(
-                            () -> {
-                                a.transport.send(List.of(heartbeat(1, 2, 1)));
-                                return a.transport.stats(2).streamFailures() > 0;
-                            });
-            assertThat(a.transport.stats(2).lastFailure()).contains("bad_certificate");
-            assertThat(b.listener.inbox).isEmpty();
-            assertThat(a.transport.activeSince(2)).isEmpty();
+        PeerTls noCertificate = PeerTls.of(new TlsConfig(Optional.empty(), Optional.empty(),
+                Optional.of(pki.ca()), false), List.of());
+        PeerTls full = memberTls(pki.peerCert(), pki.peerKey());
+        try (TestMember a = tlsMember(1, new PeerTls(full.server(), noCertificate.client()));
+                TestMember b = tlsMember(2, full)) {
+            assertRefused(a, b);
         }
     }
 
-    private TestMember tlsMember(long id, SslContext client) throws IOException {
-        SslContext server =
-                GrpcSslContexts.forServer(
-                                pki.resolve("peer.pem").toFile(),
-                                pki.resolve("peer-key.pem").toFile())
-                        .trustManager(pki.resolve("ca.pem").toFile())
-                        .clientAuth(ClientAuth.REQUIRE)
-                        .build();
+    @Test
+    void aMemberWithACertificateOfAnotherCaIsRefused() throws Exception {
+        try (TestMember a = tlsMember(1, memberTls(pki.foreignPeerCert(), pki.foreignPeerKey()));
+                TestMember b = tlsMember(2, memberTls(pki.peerCert(), pki.peerKey()))) {
+            assertRefused(a, b);
+        }
+    }
+
+    /** {@code a}'s calls to {@code b} fail in the handshake: nothing reaches {@code b}. */
+    private static void assertRefused(TestMember a, TestMember b) {
+        a.transport.addPeer(2, List.of(b.url()));
+        await().atMost(WAIT)
+                .until(
+                        () -> {
+                            a.transport.send(List.of(heartbeat(1, 2, 1)));
+                            return a.transport.stats(2).streamFailures() > 0;
+                        });
+        assertThat(a.transport.stats(2).lastFailure()).contains("bad_certificate");
+        assertThat(b.listener.inbox).isEmpty();
+        assertThat(a.transport.activeSince(2)).isEmpty();
+    }
+
+    /** What {@code --peer-cert-file}, {@code --peer-key-file}, the CA and client auth build. */
+    private static PeerTls memberTls(Path cert, Path key) throws IOException {
+        return PeerTls.of(new TlsConfig(Optional.of(cert), Optional.of(key),
+                Optional.of(pki.ca()), true), HTTPS_LISTENER);
+    }
+
+    private TestMember tlsMember(long id, PeerTls tls) throws IOException {
         return TestMember.start(
                 id,
                 TestMember.CLUSTER_ID,
                 dir.resolve(String.valueOf(id)),
                 TestMember.LIMITS,
                 0,
-                Optional.of(new PeerTls(server, client)));
-    }
-
-    private static SslContext clientContext(boolean withCertificate) throws IOException {
-        var builder = GrpcSslContexts.forClient().trustManager(pki.resolve("ca.pem").toFile());
-        if (withCertificate) {
-            builder.keyManager(
-                    pki.resolve("peer.pem").toFile(), pki.resolve("peer-key.pem").toFile());
-        }
-        return builder.build();
-    }
-
-    private static void openssl(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("openssl"));
-        command.addAll(List.of(arguments));
-        Process process =
-                new ProcessBuilder(command)
-                        .directory(pki.toFile())
-                        .redirectErrorStream(true)
-                        .start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
+                Optional.of(tls));
     }
 }
