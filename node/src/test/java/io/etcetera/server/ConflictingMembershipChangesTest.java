@@ -18,7 +18,6 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
 
 /**
  * Two conflicting membership changes asked of the leader at once, on three members in this JVM:
@@ -47,8 +46,9 @@ class ConflictingMembershipChangesTest {
             for (int race = 0; race < RACES_MAX && refusedAtApply < 2; race++) {
                 refusedAtApply = 0;
                 String first = "http://127.0.0.1:" + (40_000 + 2 * race);
-                long learner = retryWhileUnhealthy(() -> cluster.awaitLeader().cluster()
-                        .memberAdd(List.of(first), true)).getMember().getID();
+                long learner = MembershipChangeTest.retryWhileUnhealthy(() -> cluster
+                        .awaitLeader().cluster().memberAdd(List.of(first), true))
+                        .getMember().getID();
                 // Two removes of one learner: the second finds it removed.
                 refusedAtApply += raceOnLeader(cluster, Set.of(Reason.MEMBER_NOT_FOUND),
                         api -> api.memberRemove(learner));
@@ -130,20 +130,5 @@ class ConflictingMembershipChangesTest {
         members.stream().filter(m -> m.getIsLearner() == learners)
                 .forEach(m -> ids.add(m.getID()));
         return ids;
-    }
-
-    private static <T> T retryWhileUnhealthy(Supplier<CompletableFuture<T>> call) {
-        long deadline = System.nanoTime() + CHANGE_WAIT.toNanos();
-        while (true) {
-            try {
-                return call.get().join();
-            } catch (CompletionException e) {
-                if (!(e.getCause() instanceof RequestFailedException failed)
-                        || failed.reason() != Reason.UNHEALTHY || System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            await().pollDelay(Duration.ofMillis(200)).until(() -> true);
-        }
     }
 }
