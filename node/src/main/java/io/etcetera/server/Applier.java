@@ -1,5 +1,6 @@
 package io.etcetera.server;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.etcd.jetcd.api.Event;
@@ -10,6 +11,7 @@ import io.etcetera.mvcc.ApplyBatch;
 import io.etcetera.mvcc.BackendQuota;
 import io.etcetera.mvcc.MvccException;
 import io.etcetera.mvcc.MvccStore;
+import io.etcetera.mvcc.ReadView;
 import io.etcetera.raft.pb.ConfChange;
 import io.etcetera.raft.pb.Entry;
 import io.etcetera.raft.pb.EntryType;
@@ -18,7 +20,12 @@ import io.etcetera.server.RequestFailedException.Reason;
 import io.etcetera.server.pb.RaftRequest;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -31,8 +38,14 @@ import org.jboss.logging.Logger;
  * every {@code snapshotCount} entries makes the store durable and asks the raft loop for a
  * snapshot.
  *
+ * <p>A conf change is checked again against the membership before it is applied ({@link
+ * Membership#refusal}); a refused one changes nothing but a record of its index, its proposer gets
+ * etcd's error, and the raft loop, told through the batch's {@code confRefusals}, leaves it out
+ * of Raft's configuration.
+ *
  * <p>On restart the log is replayed from the Raft snapshot, which may be older than the store:
- * entries at or below the store's applied index are skipped (etcd's consistent index check).
+ * entries at or below the store's applied index are skipped (etcd's consistent index check), and
+ * the conf changes among them are answered to the raft loop from the recorded refusals.
  *
  * <p>Confined to the apply thread. An exception other than a request's refusal is fatal.
  */
@@ -83,23 +96,51 @@ final class Applier {
         }
         List<Entry> entries = batch.entries();
         if (entries.isEmpty()) {
+            batch.confRefusals().complete(Set.of());
             return;
         }
         Entry last = entries.get(entries.size() - 1);
         long storeApplied = store.state().appliedIndex();
+        Set<Long> refused = refusedBefore(entries, storeApplied);
         if (last.getIndex() > storeApplied) {
-            applyToStore(entries, storeApplied, last);
+            refused = applyToStore(entries, storeApplied, last, refused);
         }
+        batch.confRefusals().complete(refused);
         applied.advance(last.getIndex(), last.getTerm());
         maybeSnapshot(last.getIndex());
     }
 
-    private void applyToStore(List<Entry> entries, long storeApplied, Entry last)
-            throws InvalidProtocolBufferException {
+    /**
+     * The conf change entries at or below {@code storeApplied} that were refused when the store
+     * applied them: a restarted raft loop meets them again and must decide as it did then.
+     */
+    private Set<Long> refusedBefore(List<Entry> entries, long storeApplied) {
+        if (entries.stream().noneMatch(entry -> entry.getIndex() <= storeApplied
+                && entry.getType() == EntryType.ENTRY_CONF_CHANGE)) {
+            return Set.of();
+        }
+        try (ReadView view = store.view()) {
+            return refusedConfChanges(view);
+        }
+    }
+
+    /** The indexes of the conf change entries refused when applied, as {@code view} records. */
+    static SortedSet<Long> refusedConfChanges(ReadView view) {
+        SortedSet<Long> refused = new TreeSet<>();
+        for (ByteString key : view.records(RecordKeys.CONF_REFUSED_PREFIX).keySet()) {
+            refused.add(RecordKeys.suffix(RecordKeys.CONF_REFUSED_PREFIX, key));
+        }
+        return refused;
+    }
+
+    /** Applies the entries above {@code storeApplied}; returns {@code refused} and the refusals. */
+    private Set<Long> applyToStore(List<Entry> entries, long storeApplied, Entry last,
+            Set<Long> refused) throws InvalidProtocolBufferException {
         long[] ids = new long[entries.size()];
         Object[] results = new Object[entries.size()];
         int answered = 0;
         boolean compacted = false;
+        Set<Long> allRefused = refused;
         List<Event> committed;
         try (ApplyBatch batch = store.beginBatch(leases.leaseExists())) {
             for (Entry entry : entries) {
@@ -108,9 +149,12 @@ final class Applier {
                 }
                 if (entry.getType() == EntryType.ENTRY_CONF_CHANGE) {
                     ConfChange change = ConfChange.parseFrom(entry.getData());
-                    membership.apply(batch, change);
                     ids[answered] = change.getId();
-                    results[answered++] = change;
+                    results[answered] = applyConfChange(batch, entry.getIndex(), change);
+                    if (results[answered++] instanceof RequestFailedException) {
+                        allRefused = new HashSet<>(allRefused);
+                        allRefused.add(entry.getIndex());
+                    }
                 } else if (entry.getType() == EntryType.ENTRY_NORMAL
                         && !entry.getData().isEmpty()) {
                     RaftRequest request = RaftRequest.parseFrom(entry.getData());
@@ -138,6 +182,26 @@ final class Applier {
         if (compacted) {
             compactionApplied.run();
         }
+        return allRefused;
+    }
+
+    /**
+     * A committed conf change (etcd's {@code applyConfChange}): applied to the membership if it
+     * still holds against it, else refused with etcd's error, and the refusal recorded with the
+     * entry's index in the same batch.
+     */
+    private Object applyConfChange(ApplyBatch batch, long index, ConfChange change)
+            throws InvalidProtocolBufferException {
+        Optional<Reason> refusal = membership.refusal(change);
+        if (refusal.isEmpty()) {
+            membership.apply(batch, change);
+            return change;
+        }
+        batch.putRecord(RecordKeys.confRefused(index), new byte[0]);
+        LOG.warn(StructuredMessage.of("refused a committed membership change",
+                "index", index, "type", change.getType().name(),
+                "member-id", Long.toHexString(change.getNodeId()), "error", refusal.get()));
+        return RequestFailedException.of(refusal.get());
     }
 
     /** {@link #applyRequest}, counted and logged when slower than etcd's warning threshold. */

@@ -545,6 +545,23 @@ public final class Member implements AutoCloseable {
         return snapshotInstall.installedCount();
     }
 
+    /** This member's Raft status, read on the raft loop. */
+    CompletableFuture<io.etcetera.raft.Status> raftStatus() {
+        CompletableFuture<io.etcetera.raft.Status> status = new CompletableFuture<>();
+        if (!inbox.offer(new RaftEvent.ReadStatus(status))) {
+            status.completeExceptionally(RequestFailedException.of(
+                    RequestFailedException.Reason.TOO_MANY_REQUESTS));
+        }
+        return status;
+    }
+
+    /** The Raft indexes of the conf change entries this member refused when it applied them. */
+    java.util.SortedSet<Long> refusedConfChangeIndexes() {
+        try (ReadView view = store.view()) {
+            return Applier.refusedConfChanges(view);
+        }
+    }
+
     /** The data dir this member runs on. */
     public DataDir dataDir() {
         return dataDir;

@@ -7,6 +7,7 @@ import io.etcetera.mvcc.ApplyBatch;
 import io.etcetera.mvcc.ReadView;
 import io.etcetera.raft.pb.ConfChange;
 import io.etcetera.raft.pb.ConfChangeType;
+import io.etcetera.server.RequestFailedException.Reason;
 import io.etcetera.server.pb.MemberRecord;
 import io.etcetera.server.pb.MemberAttributes;
 
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -23,6 +25,12 @@ import java.util.function.Consumer;
  * their name and client URLs by each member's published attributes. Kept in the store's records, so it
  * is exactly as durable as the applied index that covers it. The IDs of removed members are kept
  * too (etcd's {@code members_removed}): they may never come back, and their peer calls are refused.
+ *
+ * <p>A committed conf change is checked again before it is applied ({@link #refusal}, etcd's
+ * {@code ValidateConfigurationChange}): the checks made when it was proposed read a membership
+ * that later changes could overtake (two MemberAdds with one peer URL proposed at once, a remove
+ * of a member already removed). Every member applies the same log to the same membership, so
+ * every member refuses the same changes.
  *
  * <p>Written by the apply thread inside an apply batch (or when a leader's snapshot replaced the
  * store, {@link #reload}); read by any thread through an immutable list, sorted by ID, replaced on
@@ -59,8 +67,7 @@ final class Membership {
         loaded.sort(BY_ID);
         Set<Long> removed = new HashSet<>();
         for (ByteString key : view.records(RecordKeys.REMOVED_PREFIX).keySet()) {
-            removed.add(key.substring(RecordKeys.REMOVED_PREFIX.size()).asReadOnlyByteBuffer()
-                    .getLong());
+            removed.add(RecordKeys.suffix(RecordKeys.REMOVED_PREFIX, key));
         }
         removedIds = Set.copyOf(removed);
         members = List.copyOf(loaded);
@@ -87,7 +94,55 @@ final class Membership {
         return members;
     }
 
-    /** Applies a committed single-member conf change. */
+    /**
+     * Why the committed conf change {@code change} must not be applied to this membership, or
+     * empty if it may (etcd's {@code ValidateConfigurationChange}, with its errors in the
+     * reasons the Cluster API answers them with: a removed ID is "member not found").
+     */
+    Optional<Reason> refusal(ConfChange change) throws InvalidProtocolBufferException {
+        long id = change.getNodeId();
+        if (isRemoved(id)) {
+            return Optional.of(Reason.MEMBER_NOT_FOUND);
+        }
+        MemberRecord existing = find(id);
+        if (change.getType() == ConfChangeType.CONF_CHANGE_REMOVE_NODE || existing == null
+                && change.getType() == ConfChangeType.CONF_CHANGE_UPDATE_NODE) {
+            return existing == null ? Optional.of(Reason.MEMBER_NOT_FOUND) : Optional.empty();
+        }
+        MemberRecord proposed = MemberRecord.parseFrom(change.getContext());
+        if (change.getType() == ConfChangeType.CONF_CHANGE_UPDATE_NODE) {
+            return peerUrlsTaken(members, proposed.getPeerUrlsList(), id)
+                    ? Optional.of(Reason.PEER_URL_EXIST) : Optional.empty();
+        }
+        if (proposed.getIsPromote()) {
+            return existing == null ? Optional.of(Reason.MEMBER_NOT_FOUND)
+                    : existing.getIsLearner() ? Optional.empty()
+                    : Optional.of(Reason.MEMBER_NOT_LEARNER);
+        }
+        if (existing != null) {
+            return Optional.of(Reason.MEMBER_EXIST);
+        }
+        if (peerUrlsTaken(members, proposed.getPeerUrlsList(), 0)) {
+            return Optional.of(Reason.PEER_URL_EXIST);
+        }
+        boolean learner = change.getType() == ConfChangeType.CONF_CHANGE_ADD_LEARNER_NODE;
+        if (learner && learnerCount(members) + 1 > Reconfiguration.LEARNERS_MAX) {
+            return Optional.of(Reason.TOO_MANY_LEARNERS);
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a member other than {@code exceptId} has one of {@code urls}. */
+    static boolean peerUrlsTaken(List<MemberRecord> members, List<String> urls, long exceptId) {
+        return members.stream().filter(m -> m.getId() != exceptId)
+                .anyMatch(m -> m.getPeerUrlsList().stream().anyMatch(urls::contains));
+    }
+
+    static long learnerCount(List<MemberRecord> members) {
+        return members.stream().filter(MemberRecord::getIsLearner).count();
+    }
+
+    /** Applies a committed single-member conf change that {@link #refusal} accepted. */
     void apply(ApplyBatch batch, ConfChange change) throws InvalidProtocolBufferException {
         if (change.getType() == ConfChangeType.CONF_CHANGE_REMOVE_NODE) {
             batch.deleteRecord(RecordKeys.member(change.getNodeId()));
@@ -105,7 +160,7 @@ final class Membership {
                 ? existing != null && existing.getIsLearner()
                 : change.getType() == ConfChangeType.CONF_CHANGE_ADD_LEARNER_NODE;
         MemberRecord member = added.toBuilder().setId(change.getNodeId())
-                .setIsLearner(learner).build();
+                .setIsLearner(learner).clearIsPromote().build();
         if (existing != null) {
             member = member.toBuilder().setName(existing.getName())
                     .clearClientUrls().addAllClientUrls(existing.getClientUrlsList()).build();

@@ -31,6 +31,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -48,7 +53,8 @@ import java.util.function.Consumer;
  *       with one fsync; the same then goes into the MemoryStorage;
  *   <li>as follower, messages are sent only now, after the fsync;
  *   <li>committed conf changes are applied to the RawNode (on restart too: Raft restarts from the
- *       snapshot's configuration and hands out the conf changes above it again);
+ *       snapshot's configuration and hands out the conf changes above it again), once the apply
+ *       thread has applied them and said which it refused: those are left out;
  *   <li>{@code advance}.
  * </ol>
  *
@@ -69,6 +75,10 @@ final class RaftLoop implements Runnable {
     static final int EVENTS_PER_READY_MAX = 1 << 14;
 
     private static final Logger LOG = Logger.getLogger(RaftLoop.class);
+
+    /** The decisions of a Ready without conf changes to apply: nothing refused, nothing to wait. */
+    private static final CompletableFuture<Set<Long>> NO_CONF_REFUSALS =
+            CompletableFuture.completedFuture(Set.of());
 
     private final long memberId;
     private final RawNode node;
@@ -282,8 +292,9 @@ final class RaftLoop implements Runnable {
             send(ready.messages());
         }
         Optional<Snapshot> snapshot = ready.snapshot();
+        CompletableFuture<Set<Long>> confRefusals = confRefusalsFor(ready.committedEntries());
         if (snapshot.isEmpty()) {
-            handOff(Optional.empty(), ready.committedEntries());
+            handOff(Optional.empty(), ready.committedEntries(), confRefusals);
         } else {
             snapshotter.save(snapshot.get());
             wal.saveSnapshot(snapshot.get().getMetadata());
@@ -291,13 +302,13 @@ final class RaftLoop implements Runnable {
         persist(ready);
         if (snapshot.isPresent()) {
             installSnapshot(snapshot.get());
-            handOff(snapshot, ready.committedEntries());
+            handOff(snapshot, ready.committedEntries(), confRefusals);
         }
         storage.append(ready.entries());
         if (!leader) {
             send(ready.messages());
         }
-        applyConfChanges(ready.committedEntries());
+        applyConfChanges(ready.committedEntries(), confRefusals);
         node.advance(ready);
     }
 
@@ -323,12 +334,12 @@ final class RaftLoop implements Runnable {
         confAppliedIndex = Math.max(confAppliedIndex, index);
     }
 
-    private void handOff(Optional<Snapshot> snapshot, List<Entry> entries)
-            throws InterruptedException {
+    private void handOff(Optional<Snapshot> snapshot, List<Entry> entries,
+            CompletableFuture<Set<Long>> confRefusals) throws InterruptedException {
         if (snapshot.isEmpty() && entries.isEmpty()) {
             return;
         }
-        ServerEvent.Apply apply = new ServerEvent.Apply(snapshot, entries);
+        ServerEvent.Apply apply = new ServerEvent.Apply(snapshot, entries, confRefusals);
         while (!serverLoop.offerApply(apply, tickMillis)) {
             if (stopRequested) {
                 return;
@@ -342,13 +353,42 @@ final class RaftLoop implements Runnable {
         }
     }
 
-    private void applyConfChanges(List<Entry> committed) throws InvalidProtocolBufferException {
+    /**
+     * A future for the refused conf changes among {@code committed} if some of them are still to
+     * be applied to the RawNode, else one already complete: only then does the loop wait.
+     */
+    private CompletableFuture<Set<Long>> confRefusalsFor(List<Entry> committed) {
+        for (Entry entry : committed) {
+            if (entry.getIndex() > confAppliedIndex
+                    && entry.getType() == EntryType.ENTRY_CONF_CHANGE) {
+                return new CompletableFuture<>();
+            }
+        }
+        return NO_CONF_REFUSALS;
+    }
+
+    /**
+     * Applies the committed conf changes to the RawNode, leaving out those the apply thread
+     * refused (etcd's {@code applyConfChange} with node ID None). Like etcd's raft loop with a
+     * conf change among the committed entries, this waits until the apply thread has applied
+     * them, so Raft's configuration never runs ahead of the membership that decides it.
+     */
+    private void applyConfChanges(List<Entry> committed, CompletableFuture<Set<Long>> refusals)
+            throws InvalidProtocolBufferException, InterruptedException {
+        Set<Long> refused = awaitRefusals(refusals);
+        if (refused == null) {
+            return; // stopping: the apply thread may never get to these entries
+        }
         for (Entry entry : committed) {
             if (entry.getIndex() <= confAppliedIndex) {
                 continue;
             }
             ConfState confState;
             if (entry.getType() == EntryType.ENTRY_CONF_CHANGE) {
+                if (refused.contains(entry.getIndex())) {
+                    confAppliedIndex = entry.getIndex();
+                    continue;
+                }
                 confState = node.applyConfChange(ConfChange.parseFrom(entry.getData()));
             } else if (entry.getType() == EntryType.ENTRY_CONF_CHANGE_V2) {
                 confState = node.applyConfChange(ConfChangeV2.parseFrom(entry.getData()));
@@ -357,6 +397,22 @@ final class RaftLoop implements Runnable {
             }
             confHistory.add(new ConfAt(entry.getIndex(), confState));
             confAppliedIndex = entry.getIndex();
+        }
+    }
+
+    /** The refused conf changes once applied, or null if the loop is asked to stop first. */
+    private Set<Long> awaitRefusals(CompletableFuture<Set<Long>> refusals)
+            throws InterruptedException {
+        while (true) {
+            try {
+                return refusals.get(tickMillis, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException notYet) {
+                if (stopRequested) {
+                    return null;
+                }
+            } catch (ExecutionException impossible) {
+                throw new IllegalStateException("conf change decisions failed", impossible);
+            }
         }
     }
 

@@ -30,7 +30,9 @@ import java.util.concurrent.CompletableFuture;
  * forwarded to the leader ({@link ClusterPeerClient}).
  *
  * <p>The checks read the applied membership and the transport's link state at the time of the
- * request, as etcd's do; Raft itself lets one conf change be pending at a time.
+ * request, as etcd's do; Raft itself lets one conf change be pending at a time, so this member
+ * proposes its changes one after the other, and each is checked again when it is applied
+ * ({@link Membership#refusal}): a change that no longer holds then fails with etcd's error.
  *
  * <p>Thread-safe and non-blocking: called on client I/O threads.
  */
@@ -42,6 +44,8 @@ final class Reconfiguration {
     static final long HEALTH_INTERVAL_MILLIS = 5000;
     /** etcd's {@code maxLearners}. */
     static final int LEARNERS_MAX = 1;
+    /** This member's conf changes waiting for the one before them, at most. */
+    static final int CHANGES_QUEUED_MAX = 16;
 
     private final long memberId;
     private final Membership membership;
@@ -53,6 +57,10 @@ final class Reconfiguration {
     private final InstantSource clock;
     private final boolean strict;
     private final ClusterPeerClient peers;
+    /** This member's newest conf change proposal (or a completed future). Guarded by this. */
+    private CompletableFuture<Void> lastProposed = CompletableFuture.completedFuture(null);
+    /** Proposals not yet answered, the newest's queue included. Guarded by this. */
+    private int queuedCount;
 
     Reconfiguration(long memberId, Membership membership, RaftInbox raft, WaitRegistry waits,
             RequestIds ids, PeerTransport transport, ReadyHandler readyHandler,
@@ -78,11 +86,10 @@ final class Reconfiguration {
             return failed(Reason.MEMBER_BAD_URLS);
         }
         List<MemberRecord> members = membership.members();
-        if (peerUrlsTaken(members, urls, 0)) {
+        if (Membership.peerUrlsTaken(members, urls, 0)) {
             return failed(Reason.PEER_URL_EXIST);
         }
-        if (learner && members.stream().filter(MemberRecord::getIsLearner).count()
-                >= LEARNERS_MAX) {
+        if (learner && Membership.learnerCount(members) >= LEARNERS_MAX) {
             return failed(Reason.TOO_MANY_LEARNERS);
         }
         if (strict && !learner && !readyToAddVoter(members)) {
@@ -136,7 +143,7 @@ final class Reconfiguration {
         if (member == null) {
             return failed(Reason.MEMBER_NOT_FOUND);
         }
-        if (peerUrlsTaken(membership.members(), urls, id)) {
+        if (Membership.peerUrlsTaken(membership.members(), urls, id)) {
             return failed(Reason.PEER_URL_EXIST);
         }
         return propose(ConfChangeType.CONF_CHANGE_UPDATE_NODE,
@@ -169,7 +176,7 @@ final class Reconfiguration {
             }
             MemberRecord learner = membership.member(id);
             return propose(ConfChangeType.CONF_CHANGE_ADD_NODE,
-                    learner.toBuilder().setIsLearner(false).build());
+                    learner.toBuilder().setIsLearner(false).setIsPromote(true).build());
         });
     }
 
@@ -196,7 +203,33 @@ final class Reconfiguration {
         return Optional.empty();
     }
 
+    /**
+     * Proposes after this member's previous conf change was applied or failed: Raft takes one
+     * pending conf change at a time and turns another proposed meanwhile into an empty entry,
+     * whose proposer would only time out. Queued changes were checked against the membership
+     * before those ahead of them applied; the check at apply ({@link Membership#refusal})
+     * answers them with etcd's error if those changed it.
+     */
     private CompletableFuture<Void> propose(ConfChangeType type, MemberRecord member) {
+        CompletableFuture<Void> proposed;
+        synchronized (this) {
+            if (queuedCount >= CHANGES_QUEUED_MAX) {
+                return failed(Reason.TOO_MANY_REQUESTS);
+            }
+            queuedCount++;
+            proposed = lastProposed.handle((ignored, failure) -> null)
+                    .thenCompose(ready -> proposeNow(type, member));
+            lastProposed = proposed;
+        }
+        proposed.whenComplete((ignored, failure) -> {
+            synchronized (this) {
+                queuedCount--;
+            }
+        });
+        return proposed;
+    }
+
+    private CompletableFuture<Void> proposeNow(ConfChangeType type, MemberRecord member) {
         ConfChange change = ConfChange.newBuilder().setId(ids.next()).setType(type)
                 .setNodeId(member.getId()).setContext(member.toByteString()).build();
         CompletableFuture<Object> applied;
@@ -225,13 +258,6 @@ final class Reconfiguration {
             urls.add(parsed.toString());
         }
         return new ArrayList<>(urls);
-    }
-
-    /** Whether a member other than {@code exceptId} has one of {@code urls}. */
-    private static boolean peerUrlsTaken(List<MemberRecord> members, List<String> urls,
-            long exceptId) {
-        return members.stream().filter(m -> m.getId() != exceptId)
-                .anyMatch(m -> m.getPeerUrlsList().stream().anyMatch(urls::contains));
     }
 
     private static List<MemberRecord> voters(List<MemberRecord> members) {

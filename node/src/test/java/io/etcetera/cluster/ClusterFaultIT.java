@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Three real members on loopback under a seeded {@link Nemesis} (kill -9, SIGSTOP, partitions
- * through the {@link PeerProxy}s, slow links, MoveLeader, member remove and add) while {@link
+ * through the {@link PeerProxy}s, slow links, MoveLeader, member remove and add, a member down
+ * until it must catch up from a snapshot) while {@link
  * RegisterWorkload} clients do get / put / compare-and-set and {@link WatchRecorder}s stay open.
  * After each run: the history is linearizable ({@link LinearizabilityChecker}; saved under
  * {@code target/histories/} when it is not), every watcher got every event in order with the right
@@ -85,7 +86,8 @@ class ClusterFaultIT {
             Duration faultsFor = soakMinutes > 0 ? Duration.ofMinutes(runMinutes)
                     : Duration.ofSeconds(30);
             RunReport report = run(kind, seed, faultsFor,
-                    soakMinutes > 0 ? (int) (40 * runMinutes) : 12, dir.resolve("seed-" + seed));
+                    soakMinutes > 0 ? (int) (40 * runMinutes) : 12, EnumSet.allOf(
+                            Nemesis.FaultKind.class), dir.resolve("seed-" + seed));
             System.out.println("[faults] " + kind + " " + report.describe());
             report.faults().forEach(fault -> System.out.println("[faults]   " + fault));
             reports.add(report);
@@ -95,8 +97,33 @@ class ClusterFaultIT {
         summarize(kind, firstSeed, reports);
     }
 
+    /**
+     * Members down while the leader compacts its log past them catch up from streamed snapshots,
+     * under the same workload, watchers and checks: every fault is {@link
+     * Nemesis.FaultKind#CATCH_UP}, which fails the run unless the member's log shows that it
+     * installed a snapshot (on Etcetera; see {@link MemberKind#snapshotCatchUpAssured}). Up to
+     * two faults; with {@code -Detcetera.soak.minutes}, eight in up to two minutes.
+     */
+    @Test
+    void membersDownPastTheLeadersCompactionCatchUpFromSnapshots() throws Exception {
+        MemberKind kind = MemberKind.fromProperty();
+        long seed = Long.getLong("cluster.seed", 1);
+        boolean soak = Long.getLong("etcetera.soak.minutes", 0) > 0;
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")),
+                "catch-up-" + kind.name().toLowerCase() + "-");
+        RunReport report = run(kind, seed, soak ? Duration.ofMinutes(2) : Duration.ofSeconds(15),
+                soak ? 8 : 2, EnumSet.of(Nemesis.FaultKind.CATCH_UP),
+                dir.resolve("seed-" + seed));
+        System.out.println("[faults] catch-up " + kind + " " + report.describe());
+        report.faults().forEach(fault -> System.out.println("[faults]   " + fault));
+        assertClean(report, kind);
+        assertThat(report.faults()).allMatch(fault -> fault.kind() == Nemesis.FaultKind.CATCH_UP
+                && (fault.note().contains("caught up from a snapshot")
+                        || !kind.snapshotCatchUpAssured()));
+    }
+
     private static RunReport run(MemberKind kind, long seed, Duration faultsFor, int faultsMax,
-            Path dir) throws Exception {
+            Set<Nemesis.FaultKind> faultKinds, Path dir) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(kind, MEMBERS, dir, START_MAX)) {
             long start = cluster.admin(0).getKVClient().get(LocalCluster.bytes("reg/"))
                     .get(10, TimeUnit.SECONDS).getHeader().getRevision() + 1;
@@ -121,8 +148,8 @@ class ClusterFaultIT {
                 RegisterWorkload workload = new RegisterWorkload(cluster.clientUrls(), CLIENTS,
                         seed, OPERATION_TIMEOUT, SERIALIZABLE_READS);
                 workload.start();
-                Set<Nemesis.FaultKind> kinds = EnumSet.allOf(Nemesis.FaultKind.class);
-                if (!cluster.servesMemberRemove()) {
+                Set<Nemesis.FaultKind> kinds = EnumSet.copyOf(faultKinds);
+                if (kinds.contains(Nemesis.FaultKind.REPLACE) && !cluster.servesMemberRemove()) {
                     kinds.remove(Nemesis.FaultKind.REPLACE);
                     System.out.println("[faults] " + kind + " does not serve MemberRemove:"
                             + " NO MEMBER REMOVE/ADD FAULTS in this run");

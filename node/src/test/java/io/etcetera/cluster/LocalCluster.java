@@ -61,10 +61,11 @@ final class LocalCluster implements AutoCloseable {
                     .map(member -> "m" + member.slot + "=" + member.peerUrl())
                     .collect(Collectors.joining(","));
             for (ClusterMember member : cluster.members) {
-                member.start("m" + member.slot, List.of("--initial-cluster", initialCluster,
-                        "--initial-cluster-state", "new",
-                        "--initial-cluster-token", "etcetera-faults",
-                        "--snapshot-count", "2000"));
+                List<String> flags = new ArrayList<>(List.of("--initial-cluster",
+                        initialCluster, "--initial-cluster-state", "new",
+                        "--initial-cluster-token", "etcetera-faults"));
+                flags.addAll(kind.snapshotFlags());
+                member.start("m" + member.slot, flags);
                 cluster.admins.add(Client.builder().endpoints(member.clientUrl())
                         .retryMaxAttempts(0).build());
             }
@@ -189,10 +190,11 @@ final class LocalCluster implements AutoCloseable {
                 initial.add(existingName + "=" + peer);
             }
         }
-        member.start(name, List.of("--initial-cluster", String.join(",", initial),
-                "--initial-cluster-state", "existing",
-                "--initial-cluster-token", "etcetera-faults",
-                "--snapshot-count", "2000"));
+        List<String> flags = new ArrayList<>(List.of("--initial-cluster",
+                String.join(",", initial), "--initial-cluster-state", "existing",
+                "--initial-cluster-token", "etcetera-faults"));
+        flags.addAll(member.kind.snapshotFlags());
+        member.start(name, flags);
     }
 
     /**

@@ -8,13 +8,17 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Injects faults into a {@link LocalCluster}, one at a time, chosen and timed by a seeded random
  * source: kill -9 and restart, SIGSTOP and SIGCONT, a member cut off both ways, the leader cut off
  * one way, slow links, a leader transfer (MoveLeader), and a member removed and added back as a
- * new member. Each fault is held for a bounded time and then healed; the cluster must then be
+ * new member, and a follower killed while the others write until the leader compacted its log past
+ * it (it must then catch up from a snapshot of the leader's, and its log must say it installed
+ * one). Each fault is held for a bounded time and then healed; the cluster must then be
  * healthy again within {@code recoverMax}, or the run fails. While a member is cut off it checks
  * what Raft promises: a write through the cut-off member is never acknowledged, and a write
  * through the others is.
@@ -32,7 +36,8 @@ final class Nemesis {
         ONE_WAY,
         DELAY,
         MOVE_LEADER,
-        REPLACE
+        REPLACE,
+        CATCH_UP
     }
 
     /** One fault as injected: what, on which member, for how long, and what it saw. */
@@ -45,6 +50,10 @@ final class Nemesis {
     }
 
     private static final long PROBE_TIMEOUT_MILLIS = 1_500;
+    /** Writes in flight at once while a member is down for {@link FaultKind#CATCH_UP}. */
+    private static final int BURST_IN_FLIGHT_MAX = 64;
+    /** Writes beyond the member kind's compaction distance, for the workload's own gaps. */
+    private static final int CATCH_UP_MARGIN_ENTRIES = 100;
     private static final long MAJORITY_PROBE_MILLIS_MAX = 15_000;
 
     private final LocalCluster cluster;
@@ -148,6 +157,13 @@ final class Nemesis {
                 }
                 holdMillis = 0;
             }
+            case CATCH_UP -> {
+                int follower = (leader + 1 + random.nextInt(cluster.size() - 1)) % cluster.size();
+                name = cluster.member(follower).name();
+                long downStart = System.nanoTime();
+                note = catchUp(follower, leader);
+                holdMillis = (System.nanoTime() - downStart) / 1_000_000;
+            }
         }
         return new Injected(kind, name, atMillis, holdMillis, note);
     }
@@ -168,6 +184,62 @@ final class Nemesis {
         } catch (Exception refused) {
             return "refused: " + refused.getMessage();
         }
+    }
+
+    /**
+     * Kills {@code follower}, writes through {@code via} until the leader's log is compacted past
+     * the follower's last index, restarts it, and waits until its log says it installed a snapshot
+     * of the leader's: catching up any other way is a finding, so is a majority that stalls.
+     */
+    private String catchUp(int follower, int via) throws Exception {
+        ClusterMember member = cluster.member(follower);
+        String installed = member.kind.snapshotInstalledLog();
+        long installedBefore = member.logLinesWith(installed);
+        member.kill();
+        int wanted = member.kind.compactionEntries() + CATCH_UP_MARGIN_ENTRIES;
+        int written = writeBurst(via, wanted);
+        if (written < wanted) {
+            findings.add("the majority acknowledged " + written + " of " + wanted
+                    + " writes while " + member.name() + " was down");
+        }
+        member.restart();
+        long deadline = System.nanoTime() + recoverMax.toNanos();
+        while (member.logLinesWith(installed) == installedBefore) {
+            if (System.nanoTime() - deadline > 0 || !member.isAlive()) {
+                if (member.kind.snapshotCatchUpAssured()) {
+                    findings.add(member.name() + " came back after " + written + " writes"
+                            + " without it and did not install a snapshot within " + recoverMax);
+                }
+                return written + " writes while down; NO SNAPSHOT INSTALLED";
+            }
+            sleepMillis(100);
+        }
+        return written + " writes while down; caught up from a snapshot";
+    }
+
+    /** Puts {@code count} probe keys through {@code via}, pipelined; returns the acknowledged. */
+    private int writeBurst(int via, int count) throws InterruptedException {
+        KV kv = cluster.admin(via).getKVClient();
+        Semaphore inFlight = new Semaphore(BURST_IN_FLIGHT_MAX);
+        AtomicInteger acknowledged = new AtomicInteger();
+        String prefix = "probe/catch-up/" + probes++ + "/";
+        for (int i = 0; i < count; i++) {
+            if (!inFlight.tryAcquire(recoverMax.toMillis(), TimeUnit.MILLISECONDS)) {
+                break;
+            }
+            kv.put(LocalCluster.bytes(prefix + i), LocalCluster.bytes("probe"))
+                    .whenComplete((response, failure) -> {
+                        if (failure == null) {
+                            acknowledged.incrementAndGet();
+                        }
+                        inFlight.release();
+                    });
+        }
+        if (inFlight.tryAcquire(BURST_IN_FLIGHT_MAX, recoverMax.toMillis(),
+                TimeUnit.MILLISECONDS)) {
+            inFlight.release(BURST_IN_FLIGHT_MAX);
+        }
+        return acknowledged.get();
     }
 
     /** A write through the cut-off member must not be acknowledged. */

@@ -141,7 +141,8 @@ class MembershipChangeTest {
         throw new AssertionError("the request succeeded");
     }
 
-    private static <T> T retryWhileUnhealthy(Supplier<CompletableFuture<T>> call) {
+    /** Repeats {@code call} while links are too young for etcd's strict reconfiguration check. */
+    static <T> T retryWhileUnhealthy(Supplier<CompletableFuture<T>> call) {
         return retry(call, Reason.UNHEALTHY);
     }
 
