@@ -160,6 +160,21 @@ public final class RawNode {
                 .setData(change.toByteString()).build());
     }
 
+    /**
+     * Proposes several normal entries as one Raft proposal: one append and one broadcast carry
+     * them all, and they are accepted or dropped together. See {@link #propose} for what
+     * acceptance means.
+     */
+    public void proposeAll(List<ByteString> data) {
+        checkNotAwaitingAdvance("proposeAll");
+        Message.Builder proposal = Message.newBuilder().setType(MessageType.MsgProp)
+                .setFrom(raft.id);
+        for (ByteString entryData : data) {
+            proposal.addEntries(Entry.newBuilder().setData(entryData));
+        }
+        raft.step(proposal.build());
+    }
+
     private void stepProposal(Entry entry) {
         raft.step(Message.newBuilder().setType(MessageType.MsgProp).setFrom(raft.id)
                 .addEntries(entry).build());

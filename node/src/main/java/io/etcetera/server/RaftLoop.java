@@ -74,6 +74,12 @@ final class RaftLoop implements Runnable {
     /** Events handled before the next Ready is taken, at most (bounds one iteration). */
     static final int EVENTS_PER_READY_MAX = 1 << 14;
 
+    /**
+     * Proposals stepped as one at most: bounds one proposal's bytes, which Raft accepts or drops
+     * whole against its uncommitted-tail limit.
+     */
+    static final int PROPOSALS_PER_STEP_MAX = 256;
+
     private static final Logger LOG = Logger.getLogger(RaftLoop.class);
 
     /** The decisions of a Ready without conf changes to apply: nothing refused, nothing to wait. */
@@ -111,6 +117,13 @@ final class RaftLoop implements Runnable {
     private boolean electionDone;
     /** Proposals made while no leader was known, proposed again once one is; bounded. */
     private final ArrayDeque<RaftEvent.Propose> awaitingLeader = new ArrayDeque<>();
+
+    /**
+     * Proposals taken from the inbox and not yet given to Raft: stepped together as one proposal
+     * (see {@link #proposePending}), so one append and one MsgApp per follower carry them all
+     * instead of one each.
+     */
+    private final List<RaftEvent.Propose> proposing = new ArrayList<>();
     private volatile boolean stopRequested;
 
     /** The configuration as of a log index. */
@@ -179,6 +192,7 @@ final class RaftLoop implements Runnable {
                 handle(event);
                 event = handled < EVENTS_PER_READY_MAX ? inbox.poll() : null;
             }
+            proposePending();
             long now = clock.millis();
             if (now >= nextTickMillis) {
                 node.tick();
@@ -195,8 +209,11 @@ final class RaftLoop implements Runnable {
 
     private void handle(RaftEvent event) throws IOException {
         if (event instanceof RaftEvent.Propose propose) {
-            propose(propose);
-        } else if (event instanceof RaftEvent.ProposeConfChange change) {
+            take(propose);
+            return;
+        }
+        proposePending(); // proposals stay in order with the other events
+        if (event instanceof RaftEvent.ProposeConfChange change) {
             proposeConfChange(change.change());
         } else if (event instanceof RaftEvent.ReadStatus status) {
             status.answer().complete(node.status());
@@ -217,21 +234,43 @@ final class RaftLoop implements Runnable {
         }
     }
 
-    private void propose(RaftEvent.Propose propose) {
+    private void take(RaftEvent.Propose propose) {
+        proposing.add(propose);
+        if (proposing.size() >= PROPOSALS_PER_STEP_MAX) {
+            proposePending();
+        }
+    }
+
+    /** Gives Raft the proposals taken so far as one proposal. */
+    private void proposePending() {
+        if (proposing.isEmpty()) {
+            return;
+        }
+        List<ByteString> data = new ArrayList<>(proposing.size());
+        for (RaftEvent.Propose propose : proposing) {
+            data.add(propose.data());
+        }
         try {
-            node.propose(propose.data());
+            node.proposeAll(data);
         } catch (ProposalDroppedException dropped) {
-            if (dropped.reason() != ProposalDroppedException.Reason.NO_LEADER) {
-                ServerMetrics.PROPOSALS_FAILED.increment();
-                waits.fail(propose.id(), RequestFailedException.of(Reason.PROPOSAL_DROPPED));
-            } else if (awaitingLeader.size() < RaftInbox.EVENTS_MAX) {
-                // etcd 3.4 holds a proposal made without a leader until one is elected or the
-                // request times out; so does this loop.
-                awaitingLeader.add(propose);
-            } else {
-                ServerMetrics.PROPOSALS_FAILED.increment();
-                waits.fail(propose.id(), RequestFailedException.of(Reason.TOO_MANY_REQUESTS));
+            for (RaftEvent.Propose propose : proposing) {
+                dropped(propose, dropped);
             }
+        }
+        proposing.clear();
+    }
+
+    private void dropped(RaftEvent.Propose propose, ProposalDroppedException dropped) {
+        if (dropped.reason() != ProposalDroppedException.Reason.NO_LEADER) {
+            ServerMetrics.PROPOSALS_FAILED.increment();
+            waits.fail(propose.id(), RequestFailedException.of(Reason.PROPOSAL_DROPPED));
+        } else if (awaitingLeader.size() < RaftInbox.EVENTS_MAX) {
+            // etcd 3.4 holds a proposal made without a leader until one is elected or the
+            // request times out; so does this loop.
+            awaitingLeader.add(propose);
+        } else {
+            ServerMetrics.PROPOSALS_FAILED.increment();
+            waits.fail(propose.id(), RequestFailedException.of(Reason.TOO_MANY_REQUESTS));
         }
     }
 
@@ -254,9 +293,10 @@ final class RaftLoop implements Runnable {
         awaitingLeader.clear();
         for (RaftEvent.Propose propose : waiting) {
             if (waits.isWaiting(propose.id())) {
-                propose(propose);
+                take(propose);
             }
         }
+        proposePending();
     }
 
     private void step(Message message) {

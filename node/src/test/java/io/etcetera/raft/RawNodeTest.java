@@ -110,6 +110,27 @@ class RawNodeTest {
     }
 
     @Test
+    void proposeAllAppendsTheBatchWithOneAppendPerFollowerAndCommitsItInOrder() {
+        TestCluster cluster = TestCluster.of(3, config -> config);
+        cluster.campaign(1);
+        RawNode leader = cluster.member(1).node;
+        leader.proposeAll(List.of(bytes("a"), bytes("b"), bytes("c")));
+        List<Message> sent = TestCluster.handleReady(cluster.member(1));
+        assertThat(sent).filteredOn(m -> m.getType() == MessageType.MsgApp)
+                .extracting(Message::getTo).containsExactlyInAnyOrder(2L, 3L);
+        assertThat(sent).filteredOn(m -> m.getType() == MessageType.MsgApp)
+                .allSatisfy(m -> assertThat(m.getEntriesList())
+                        .extracting(e -> e.getData().toStringUtf8())
+                        .containsExactly("a", "b", "c"));
+        for (Message message : sent) {
+            cluster.member(message.getTo()).node.step(message);
+        }
+        cluster.stabilize();
+        assertThat(cluster.member(3).applied).extracting(e -> e.getData().toStringUtf8())
+                .containsSubsequence("a", "b", "c");
+    }
+
+    @Test
     void leaderRemovedWithoutStepDownLeadsOnButTakesNoProposals() {
         TestCluster cluster = TestCluster.of(3, config -> config.stepDownOnRemoval(false));
         cluster.campaign(1);
