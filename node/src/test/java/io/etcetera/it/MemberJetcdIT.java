@@ -26,7 +26,6 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * jetcd, a real etcd client, against a real member process: every KV call form, txn compares on
@@ -47,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 class MemberJetcdIT {
 
     private static Path work;
+    private static ClientSession session;
     private static MemberProcess member;
     private static Client client;
     private static KV kv;
@@ -54,23 +53,18 @@ class MemberJetcdIT {
 
     @BeforeAll
     static void start() throws Exception {
-        work = Files.createTempDirectory(Path.of("target"), "jetcd-");
-        member = MemberProcess.start(work.resolve("member"), List.of("--name", "jetcd"));
-        client = Client.builder().endpoints(member.url()).build();
+        session = ClientSession.start("jetcd-", List.of("--name", "jetcd"));
+        work = session.work();
+        member = session.member();
+        client = session.client();
+        channel = session.channel();
         kv = client.getKVClient();
-        channel = NettyChannelBuilder.forTarget(member.endpoint()).usePlaintext().build();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (member != null) {
-            member.close();
+        if (session != null) {
+            session.close();
         }
     }
 

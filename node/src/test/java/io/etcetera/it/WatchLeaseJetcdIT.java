@@ -26,15 +26,12 @@ import io.etcd.jetcd.watch.WatchResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,8 +52,7 @@ class WatchLeaseJetcdIT {
 
     private static final Duration EVENT_WAIT = Duration.ofSeconds(20);
 
-    private static Path work;
-    private static MemberProcess member;
+    private static ClientSession session;
     private static Client client;
     private static KV kv;
     private static Watch watch;
@@ -65,26 +61,19 @@ class WatchLeaseJetcdIT {
 
     @BeforeAll
     static void start() throws Exception {
-        work = Files.createTempDirectory(Path.of("target"), "watch-lease-");
-        member = MemberProcess.start(work.resolve("member"),
+        session = ClientSession.start("watch-lease-",
                 List.of("--experimental-watch-progress-notify-interval", "500ms"));
-        client = Client.builder().endpoints(member.url()).build();
+        client = session.client();
+        channel = session.channel();
         kv = client.getKVClient();
         watch = client.getWatchClient();
         lease = client.getLeaseClient();
-        channel = NettyChannelBuilder.forTarget(member.endpoint()).usePlaintext().build();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (member != null) {
-            member.close();
+        if (session != null) {
+            session.close();
         }
     }
 
