@@ -132,7 +132,7 @@ final class Lane {
 
     /** Sends the next batch unless another thread is sending or the call takes no more. */
     boolean trySend(PeerLimits limits, PeerCounters counters) {
-        if (call == null || !sendLock.tryLock()) {
+        if (call == null || queue.isEmpty() || !sendLock.tryLock()) {
             return false;
         }
         try {
