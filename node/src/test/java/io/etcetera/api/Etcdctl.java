@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Runs the real etcdctl (Debian's etcd-client, etcd 3.4) as a separate process and captures what it
@@ -20,6 +21,17 @@ public final class Etcdctl {
 
     /** What one etcdctl run printed and returned. */
     public record Result(int exitStatus, String stdout, String stderr) {}
+
+    /**
+     * The member ID in etcdctl's {@code member add} answer. etcdctl prints IDs with {@code %16x},
+     * so an ID below 2^60 is padded with spaces, not zeros.
+     */
+    public static final Pattern ADDED_MEMBER_ID = Pattern.compile("Member +([0-9a-f]+) added");
+
+    /** etcdctl's {@code Member <id> <what>} line start, with the ID padded as etcdctl pads it. */
+    public static String memberLine(String hexId, String what) {
+        return String.format("Member %16s %s", hexId, what);
+    }
 
     private Etcdctl() {}
 

@@ -41,7 +41,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Three member processes on loopback, bootstrapped from {@code --initial-cluster}, used as etcd is:
@@ -72,7 +71,6 @@ class ClusterIT {
     /** Writes while the killed member is down: several snapshots past the catch-up entries. */
     private static final int WRITES_WHILE_DOWN = 600;
     private static final int WRITERS = 4;
-    private static final Pattern MEMBER_ID = Pattern.compile("Member ([0-9a-f]+) added");
     private static final Duration CALL_WAIT = Duration.ofSeconds(10);
     /** Short enough to expire soon: the minimum TTL here is 1 s (500 ms election timeout). */
     private static final long SHORT_TTL_SECONDS = 2;
@@ -122,7 +120,7 @@ class ClusterIT {
                 "unhealthy cluster");
         assertThat(added.stdout()).contains("ETCD_INITIAL_CLUSTER_STATE=\"existing\"")
                 .contains("m3=" + cluster.peerUrl(learnerSlot));
-        Matcher id = MEMBER_ID.matcher(added.stdout());
+        Matcher id = Etcdctl.ADDED_MEMBER_ID.matcher(added.stdout());
         assertThat(id.find()).as(added.stdout()).isTrue();
         String learnerId = id.group(1);
         MemberProcess learner = cluster.join(learnerSlot);
@@ -134,10 +132,12 @@ class ClusterIT {
         int follower = (cluster.leaderIndex(CHANGE_WAIT) + 1) % 3;
         Etcdctl.Result promoted = retry(() -> Etcdctl.run(cluster.member(follower).url(),
                 "member", "promote", learnerId), "in sync with leader");
-        assertThat(promoted.stdout()).contains("Member " + learnerId + " promoted in cluster");
+        assertThat(promoted.stdout())
+                .contains(Etcdctl.memberLine(learnerId, "promoted in cluster"));
         Etcdctl.Result removed = retry(() -> Etcdctl.run(cluster.endpoints(), "member", "remove",
                 learnerId), "unhealthy cluster");
-        assertThat(removed.stdout()).contains("Member " + learnerId + " removed from cluster");
+        assertThat(removed.stdout())
+                .contains(Etcdctl.memberLine(learnerId, "removed from cluster"));
         assertThat(learner.awaitExit(CHANGE_WAIT)).isZero();
         assertThat(learner.logText()).contains("permanently removed from the cluster");
         cluster.forget(learnerSlot);

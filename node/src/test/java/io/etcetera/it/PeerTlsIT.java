@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Three member processes whose peer URLs are {@code https}, with etcd's {@code --peer-cert-file},
@@ -59,7 +58,6 @@ class PeerTlsIT {
             "--experimental-snapshot-catchup-entries", "10");
     /** Writes before the learner joins: past a snapshot and its catch-up entries. */
     private static final int WRITES_BEFORE_JOIN = 120;
-    private static final Pattern MEMBER_ID = Pattern.compile("Member ([0-9a-f]+) added");
 
     private TestCertificates pki;
     private ProcessCluster cluster;
@@ -111,7 +109,7 @@ class PeerTlsIT {
         Etcdctl.Result added = ClusterIT.retry(() -> Etcdctl.run(cluster.endpoints(), "member",
                 "add", "m3", "--learner", "--peer-urls=" + cluster.peerUrl(slot)),
                 "unhealthy cluster");
-        Matcher id = MEMBER_ID.matcher(added.stdout());
+        Matcher id = Etcdctl.ADDED_MEMBER_ID.matcher(added.stdout());
         assertThat(id.find()).as(added.stdout()).isTrue();
         MemberProcess learner = cluster.join(slot);
         await().atMost(CHANGE_WAIT).ignoreExceptions()
@@ -123,7 +121,7 @@ class PeerTlsIT {
         Etcdctl.Result promoted = ClusterIT.retry(() -> Etcdctl.run(
                 cluster.member(follower).url(), "member", "promote", id.group(1)),
                 "in sync with leader");
-        assertThat(promoted.stdout()).contains("Member " + id.group(1) + " promoted");
+        assertThat(promoted.stdout()).contains(Etcdctl.memberLine(id.group(1), "promoted"));
         put(cluster.member(follower), "tls/b", "2");
         assertThat(get(learner, "tls/b", false)).isEqualTo("2");
     }
